@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// One way to fail. Every libcpc function that can fail returns a Status or a Result<T>;
+// no exception crosses the libcpc boundary. A Status carries a Code that maps one to one
+// onto the exit status of the tools (CLI.md): 1 the operation said no, 2 usage error or
+// malformed input, 3 I/O, network or node error. Messages are one line, never contain
+// secret material, and name the thing that failed ("signature does not verify (signer 3f2a…)").
+//
+// Thread safety: values; safe to copy and move between threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace cpc {
+
+enum class Code : int {
+  kOk = 0,
+  kRefused = 1,   // bad signature, failed decryption, not found, access denied
+  kBadInput = 2,  // usage error or malformed input
+  kIo = 3,        // I/O, network or node error
+};
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status ok() { return {}; }
+  static Status refused(std::string m) { return {Code::kRefused, std::move(m)}; }
+  static Status bad_input(std::string m) { return {Code::kBadInput, std::move(m)}; }
+  static Status io(std::string m) { return {Code::kIo, std::move(m)}; }
+
+  bool is_ok() const { return code_ == Code::kOk; }
+  explicit operator bool() const { return is_ok(); }
+  Code code() const { return code_; }
+  int exit_code() const { return static_cast<int>(code_); }
+  const std::string& message() const { return message_; }
+
+  // Returns a copy whose message is "prefix: message" (e.g. "line 12: …").
+  Status with_context(const std::string& prefix) const {
+    if (is_ok()) return *this;
+    return {code_, prefix + ": " + message_};
+  }
+
+ private:
+  Code code_ = Code::kOk;
+  std::string message_;
+};
+
+// A value or the Status that explains why there is none.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+
+  bool is_ok() const { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const { return is_ok(); }
+
+  // REQUIRES: is_ok().
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  // The failure; Status::ok() when there is a value.
+  Status status() const { return is_ok() ? Status::ok() : std::get<Status>(v_); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+inline Status to_status(const Status& s) { return s; }
+template <typename T>
+Status to_status(const Result<T>& r) {
+  return r.status();
+}
+
+}  // namespace cpc
+
+// Propagates a failed Status or Result from the enclosing function.
+#define CPC_RETURN_IF_ERROR(expr)                          \
+  do {                                                     \
+    const auto& cpc_status_ = (expr);                      \
+    if (!cpc_status_) return ::cpc::to_status(cpc_status_); \
+  } while (0)

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared tool plumbing (tool_common.hpp).
+#include "tool_common.hpp"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "cpc/version.hpp"
+
+namespace cpc::tool {
+namespace {
+std::string g_program = "cpc";
+}
+
+void init(const char* program_name) {
+  g_program = program_name;
+  if (sodium_init() < 0) {
+    std::fprintf(stderr, "%s: cannot initialise libsodium\n", program_name);
+    std::exit(3);
+  }
+}
+
+const std::string& program() { return g_program; }
+
+void print_error(const Status& s, const std::string& hint) {
+  std::fprintf(stderr, "%s: %s\n", g_program.c_str(), s.message().c_str());
+  if (!hint.empty()) std::fprintf(stderr, "hint: %s\n", hint.c_str());
+}
+
+int fail(const Status& s, const std::string& hint) {
+  print_error(s, hint);
+  return s.exit_code();
+}
+
+void add_version_flag(CLI::App& app) {
+  app.add_flag_callback(
+      "--version",
+      [] {
+        std::printf("%s %s\n", g_program.c_str(), cpc::kVersion);
+        std::exit(0);
+      },
+      "Print the version and exit");
+}
+
+int parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s\n", g_program.c_str(), e.what());
+    std::fprintf(stderr, "hint: see '%s --help'\n", g_program.c_str());
+    return 2;
+  }
+  return -1;
+}
+
+}  // namespace cpc::tool

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every binary shares beyond libcpc: the program name in error messages, turning a
+// cpc::Status into "cpc-x: message" on stderr plus an exit status (CLI.md), and the standard
+// --version flag. Anything with logic in it belongs in libcpc, not here.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cpc/status.hpp"
+
+namespace cpc::tool {
+
+// Initialises libsodium and records the program name; call first in main().
+// Exits with status 3 if libsodium cannot be initialised.
+void init(const char* program_name);
+
+// The program name given to init().
+const std::string& program();
+
+// Prints "program: message" (and "hint: …" when non-empty) to stderr.
+void print_error(const Status& s, const std::string& hint = "");
+
+// Prints the error and returns its exit status, for `return fail(status);` in main().
+int fail(const Status& s, const std::string& hint = "");
+
+// Adds --version (prints "program version") to `app`.
+void add_version_flag(CLI::App& app);
+
+// Runs CLI11's parser; on a usage error prints one line and a hint to use --help and
+// returns 2; on --help prints help and returns 0; otherwise returns -1 (carry on).
+int parse(CLI::App& app, int argc, char** argv);
+
+}  // namespace cpc::tool
