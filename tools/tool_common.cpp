@@ -22,7 +22,9 @@ void init(const char* program_name) {
   }
 }
 
-const std::string& program() { return g_program; }
+const std::string& program() {
+  return g_program;
+}
 
 void print_error(const Status& s, const std::string& hint) {
   std::fprintf(stderr, "%s: %s\n", g_program.c_str(), s.message().c_str());

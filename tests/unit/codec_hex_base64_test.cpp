@@ -38,7 +38,7 @@ TEST_CASE("base64 rejects non-canonical input", "[codec][base64]") {
   CHECK_FALSE(cpc::base64::decode("Zh=="));    // trailing bits set
   CHECK_FALSE(cpc::base64::decode("Zm9="));    // trailing bits set
   CHECK_FALSE(cpc::base64::decode("Zm 9"));    // whitespace
-  CHECK_FALSE(cpc::base64::decode("Z===") );   // too much padding
+  CHECK_FALSE(cpc::base64::decode("Z==="));    // too much padding
   CHECK_FALSE(cpc::base64::decode("=Zm9"));    // padding first
   CHECK_FALSE(cpc::base64::decode("Zm9v\n"));  // newline
   CHECK_FALSE(cpc::base64::decode("Zm-_"));    // url alphabet

@@ -17,7 +17,9 @@
 
 namespace cpc::base64 {
 
-constexpr std::size_t encoded_size(std::size_t n) { return (n + 2) / 3 * 4; }
+constexpr std::size_t encoded_size(std::size_t n) {
+  return (n + 2) / 3 * 4;
+}
 
 std::string encode(ByteView in);
 // Appends the encoding of `in` to `out` (no reallocation when out has capacity).

@@ -53,7 +53,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool is_ok() const { return std::holds_alternative<T>(v_); }
@@ -75,7 +75,9 @@ class [[nodiscard]] Result {
   std::variant<T, Status> v_;
 };
 
-inline Status to_status(const Status& s) { return s; }
+inline Status to_status(const Status& s) {
+  return s;
+}
 template <typename T>
 Status to_status(const Result<T>& r) {
   return r.status();
@@ -84,8 +86,8 @@ Status to_status(const Result<T>& r) {
 }  // namespace cpc
 
 // Propagates a failed Status or Result from the enclosing function.
-#define CPC_RETURN_IF_ERROR(expr)                          \
-  do {                                                     \
-    const auto& cpc_status_ = (expr);                      \
+#define CPC_RETURN_IF_ERROR(expr)                           \
+  do {                                                      \
+    const auto& cpc_status_ = (expr);                       \
     if (!cpc_status_) return ::cpc::to_status(cpc_status_); \
   } while (0)

@@ -28,8 +28,8 @@ std::string encode(ByteView in) {
 
 Status decode_into(std::string_view in, std::span<std::uint8_t> out) {
   if (in.size() != out.size() * 2) {
-    return Status::bad_input("expected " + std::to_string(out.size() * 2) +
-                             " hex digits, got " + std::to_string(in.size()));
+    return Status::bad_input("expected " + std::to_string(out.size() * 2) + " hex digits, got " +
+                             std::to_string(in.size()));
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     int hi = nibble(in[2 * i]);
@@ -43,8 +43,8 @@ Status decode_into(std::string_view in, std::span<std::uint8_t> out) {
 Result<Bytes> decode(std::string_view in, std::size_t expected_len) {
   if (in.size() % 2 != 0) return Status::bad_input("odd number of hex digits");
   if (expected_len != 0 && in.size() != expected_len * 2) {
-    return Status::bad_input("expected " + std::to_string(expected_len * 2) +
-                             " hex digits, got " + std::to_string(in.size()));
+    return Status::bad_input("expected " + std::to_string(expected_len * 2) + " hex digits, got " +
+                             std::to_string(in.size()));
   }
   Bytes out(in.size() / 2);
   CPC_RETURN_IF_ERROR(decode_into(in, out));
