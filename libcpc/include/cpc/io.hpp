@@ -35,6 +35,40 @@ inline Status write_all(int fd, std::string_view s) {
   return write_all(fd, as_bytes(s));
 }
 
+// An input: a file, or stdin for "" and "-". Closes what it opened.
+class InputFile {
+ public:
+  InputFile() = default;
+  ~InputFile();
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  Status open(const std::string& path);
+  int fd() const { return fd_; }
+  // "stdin" or the path, for messages.
+  const std::string& name() const { return name_; }
+
+ private:
+  int fd_ = -1;
+  bool owned_ = false;
+  std::string name_;
+};
+
+// A whole file mapped read-only (for signing a file's exact bytes without reading it
+// into the heap). An empty file maps to an empty view.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  Status open(const std::string& path);
+  ByteView bytes() const { return {data_, size_}; }
+
+ private:
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 // An output destination: stdout (path "" or "-") or a file written atomically.
 class OutputFile {
  public:

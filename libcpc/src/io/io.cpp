@@ -3,6 +3,7 @@
 #include "cpc/io.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,6 +88,50 @@ Status write_all(int fd, ByteView data) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+  return Status::ok();
+}
+
+InputFile::~InputFile() {
+  if (owned_ && fd_ >= 0) ::close(fd_);
+}
+
+Status InputFile::open(const std::string& path) {
+  if (path.empty() || path == "-") {
+    fd_ = STDIN_FILENO;
+    name_ = "stdin";
+    return Status::ok();
+  }
+  name_ = path;
+  if (is_directory(path)) return Status::bad_input(path + " is a directory");
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return Status::io(err("cannot open", path));
+  owned_ = true;
+  return Status::ok();
+}
+
+MappedFile::~MappedFile() {
+  if (size_ > 0) ::munmap(const_cast<std::uint8_t*>(data_), size_);
+}
+
+Status MappedFile::open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::io(err("cannot open", path));
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::bad_input(path + " is not a regular file");
+  }
+  size_ = static_cast<std::size_t>(st.st_size);
+  if (size_ > 0) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      size_ = 0;
+      ::close(fd);
+      return Status::io(err("cannot map", path));
+    }
+    data_ = static_cast<const std::uint8_t*>(p);
+  }
+  ::close(fd);
   return Status::ok();
 }
 

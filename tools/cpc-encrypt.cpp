@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+// cpc-encrypt: seal a byte stream or NDJSON records to a public key, and with -d open them
+// (CLI.md "Encryption").
+#include <unistd.h>
+
+#include "cpc/io.hpp"
+#include "cpc/keyfile.hpp"
+#include "cpc/ndjson.hpp"
+#include "cpc/seal.hpp"
+#include "tool_common.hpp"
+
+namespace {
+
+struct Options {
+  std::string to, key, input, out_path;
+  std::optional<std::string> passphrase_file;
+  bool decrypt = false, records = false, force_tty = false;
+  std::uint32_t chunk_size = cpc::seal::kDefaultChunkSize;
+};
+
+// Plain bytes are refused on a terminal when they do not look like text (age does the same).
+cpc::Status check_terminal(const cpc::io::OutputFile& out, cpc::ByteView first, bool force) {
+  if (force || !out.is_stdout() || !::isatty(out.fd())) return cpc::Status::ok();
+  for (std::uint8_t c : first.first(std::min<std::size_t>(first.size(), 1024))) {
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+      return cpc::Status::bad_input("refusing to write binary plaintext to a terminal");
+    }
+  }
+  return cpc::Status::ok();
+}
+
+int seal(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
+  auto to = cpc::keyfile::load_public(o.to);
+  if (!to) return cpc::tool::fail(to.status());
+  cpc::Status s;
+  if (o.records) {
+    cpc::ndjson::LineReader reader(in.fd());
+    cpc::ndjson::LineWriter writer(out.fd());
+    std::string_view line;
+    for (;;) {
+      auto more = reader.next(line);
+      if (!more) return cpc::tool::fail(more.status());
+      if (!*more) break;
+      if (s = writer.append_line(cpc::seal::seal_record(*to, cpc::as_bytes(line))); !s) break;
+    }
+    if (s) s = writer.flush();
+  } else {
+    s = cpc::seal::seal_stream(in.fd(), *to, o.chunk_size,
+                               [&](std::string_view line) { return out.write(line); });
+  }
+  if (s) s = out.commit();
+  return s ? 0 : cpc::tool::fail(s);
+}
+
+int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
+  auto sk = cpc::keyfile::load_secret(o.key, o.passphrase_file);
+  if (!sk) return cpc::tool::fail(sk.status());
+  auto keys = cpc::seal::owner_key_source(*sk);
+  cpc::ndjson::LineReader reader(in.fd());
+  std::string_view first;
+  auto more = reader.next(first);
+  if (!more) return cpc::tool::fail(more.status());
+  if (!*more) return cpc::tool::fail(cpc::Status::bad_input("empty input: nothing to open"));
+  auto at_line = [&](const cpc::Status& s) {
+    return s.with_context("line " + std::to_string(reader.line_number()));
+  };
+  bool checked_tty = false;
+  auto sink = [&](cpc::ByteView b) -> cpc::Status {
+    if (!checked_tty) {
+      checked_tty = true;
+      CPC_RETURN_IF_ERROR(check_terminal(out, b, o.force_tty));
+    }
+    return out.write(b);
+  };
+  cpc::Status s;
+  if (cpc::seal::is_sealed_record(first)) {
+    // One sealed record per line: print each opened line.
+    std::string_view line = first;
+    do {
+      auto plain = cpc::seal::open_record(line, keys);
+      if (!plain) {
+        s = at_line(plain.status());
+        break;
+      }
+      plain->push_back('\n');
+      if (s = sink(*plain); !s) break;
+      more = reader.next(line);
+      if (!more) s = more.status();
+    } while (s && *more);
+  } else {
+    bool first_pending = true;
+    auto lines = [&](std::string_view& l) -> cpc::Result<bool> {
+      if (first_pending) {
+        first_pending = false;
+        l = first;
+        return true;
+      }
+      return reader.next(l);
+    };
+    s = cpc::seal::open_stream(lines, keys, sink);
+    if (!s) s = at_line(s);
+  }
+  if (s) s = out.commit();
+  if (!s) {
+    out.discard();
+    return cpc::tool::fail(s);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cpc::tool::init("cpc-encrypt");
+  CLI::App app{
+      "Seal a byte stream (or, with --records, each NDJSON line) to a public key; with -d,\n"
+      "open what was sealed to your key. Opening never leaves a partial output file."};
+  Options o;
+  app.add_option("--to", o.to, "Recipient: a public-key or secret-key file");
+  app.add_option("FILE", o.input, "Input (default: stdin)");
+  app.add_flag("-d,--decrypt", o.decrypt, "Open sealed data with -k KEY");
+  app.add_option("-k,--key", o.key, "Secret key file (for -d)");
+  app.add_flag("--records", o.records, "Seal each NDJSON line into its own cpc/sealed record");
+  app.add_option("-o,--output", o.out_path, "Write to FILE (atomically) instead of stdout");
+  app.add_option("--chunk-size", o.chunk_size, "Plaintext bytes per chunk (default 65536)")
+      ->check(CLI::Range(1u, cpc::seal::kMaxChunkSize));
+  app.add_option("--passphrase-file", o.passphrase_file,
+                 "Passphrase of a protected key (default: $CPC_PASSPHRASE_FILE, else ask)");
+  app.add_flag("--force-tty", o.force_tty, "Write binary plaintext to a terminal anyway");
+  cpc::tool::add_version_flag(app);
+  if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
+
+  if (o.decrypt && !o.to.empty()) {
+    return cpc::tool::fail(cpc::Status::bad_input("--to and -d exclude each other"));
+  }
+  if (!o.decrypt && o.to.empty()) {
+    return cpc::tool::fail(cpc::Status::bad_input("nothing to do: give --to PUB, or -d -k KEY"),
+                           "see 'cpc-encrypt --help'");
+  }
+  if (o.decrypt && o.key.empty()) return cpc::tool::fail(cpc::Status::bad_input("-d needs -k KEY"));
+  cpc::io::InputFile in;
+  if (auto s = in.open(o.input); !s) return cpc::tool::fail(s);
+  cpc::io::OutputFile out;
+  if (auto s = out.open(o.out_path); !s) return cpc::tool::fail(s);
+  return o.decrypt ? open(o, in, out) : seal(o, in, out);
+}
