@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   app.add_option("--signer", signers,
                  "Trusted signer: public-key file, secret-key file, directory of key files "
                  "(a keyring) or 64-hex Ed25519 key; repeatable. Without it, any valid "
-                 "signature is accepted");
+                 "signature is accepted")
+      ->allow_extra_args(false);
   app.add_option("FILE", input, "cpc/signed records (default: stdin)");
   app.add_flag("--keep-going", keep_going, "Report every invalid record, exit 1 at the end");
   app.add_option("--detached", detached, "Verify a detached signature over this file");

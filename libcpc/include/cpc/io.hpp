@@ -73,7 +73,7 @@ class MappedFile {
 class OutputFile {
  public:
   OutputFile() = default;
-  ~OutputFile();  // discards an uncommitted temporary file
+  ~OutputFile();  // removes an uncommitted temporary file; leaves stdout alone
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 

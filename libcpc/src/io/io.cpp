@@ -136,7 +136,9 @@ Status MappedFile::open(const std::string& path) {
 }
 
 OutputFile::~OutputFile() {
-  if (!done_) discard();
+  // An uncommitted file is removed; stdout is left as it is (only an explicit discard()
+  // truncates it).
+  if (!done_ && !path_.empty()) discard();
 }
 
 Status OutputFile::open(const std::string& path, unsigned mode, bool overwrite) {
