@@ -8,7 +8,7 @@ CPC_BUILD_DIR=${CPC_BUILD_DIR:-$CPC_ROOT/build}
 # Debian packages the build needs, and those only the tests and benchmarks need.
 CPC_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf libsodium-dev libssl-dev libcli11-dev
   nlohmann-json3-dev catch2 liblmdb-dev libcurl4-openssl-dev libmicrohttpd-dev)
-CPC_TEST_PACKAGES=(python3 python3-cryptography nodejs npm age jq time procps psmisc)
+CPC_TEST_PACKAGES=(python3 python3-cryptography age jq time procps psmisc)
 
 cpc_install() {
   local missing=()
@@ -28,4 +28,12 @@ cpc_install() {
 cpc_build() {
   cmake -S "$CPC_ROOT" -B "$CPC_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >&2
   cmake --build "$CPC_BUILD_DIR" -j2 >&2
+}
+
+# Node.js and npm for the cross-checks against independent implementations (npm packages
+# installed by the tests themselves). A machine may already have them from elsewhere;
+# Debian's packages would conflict with those, so only install when the commands are absent.
+cpc_install_node() {
+  command -v node > /dev/null && command -v npm > /dev/null && return 0
+  cpc_install nodejs npm
 }

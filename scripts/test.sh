@@ -4,6 +4,7 @@
 # cluster) with ctest. Extra arguments go to ctest (e.g. -L unit, -R sign).
 source "$(dirname "$0")/common.sh"
 cpc_install "${CPC_BUILD_PACKAGES[@]}" "${CPC_TEST_PACKAGES[@]}"
+cpc_install_node
 cpc_build
 cd "$CPC_BUILD_DIR"
 ctest -j2 --output-on-failure --timeout 1200 "$@"
