@@ -20,6 +20,33 @@ constexpr std::array<std::uint8_t, 256> make_decode_table() {
 }
 constexpr auto kDecode = make_decode_table();
 
+// Per-position tables: the 6-bit value already shifted into place, or kBad for characters
+// outside the alphabet, so one quartet decodes with four loads and three ORs.
+constexpr std::uint32_t kBad = 0x01000000;
+constexpr std::array<std::uint32_t, 256> make_shifted(int shift) {
+  std::array<std::uint32_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = kDecode[c] == 0xff ? kBad : std::uint32_t{kDecode[c]} << shift;
+  }
+  return t;
+}
+constexpr auto kD0 = make_shifted(18);
+constexpr auto kD1 = make_shifted(12);
+constexpr auto kD2 = make_shifted(6);
+constexpr auto kD3 = make_shifted(0);
+
+// Two output characters per 12 input bits.
+constexpr std::array<std::uint16_t, 4096> make_pairs() {
+  std::array<std::uint16_t, 4096> t{};
+  for (int i = 0; i < 4096; ++i) {
+    // Little-endian: the first character in the low byte.
+    t[i] = static_cast<std::uint16_t>(static_cast<std::uint8_t>(kAlphabet[i >> 6]) |
+                                      static_cast<std::uint8_t>(kAlphabet[i & 63]) << 8);
+  }
+  return t;
+}
+constexpr auto kPairs = make_pairs();
+
 }  // namespace
 
 void encode_append(ByteView in, std::string& out) {
@@ -31,10 +58,9 @@ void encode_append(ByteView in, std::string& out) {
   std::size_t i = 0;
   for (; i + 3 <= n; i += 3) {
     std::uint32_t v = std::uint32_t{p[i]} << 16 | std::uint32_t{p[i + 1]} << 8 | p[i + 2];
-    o[0] = kAlphabet[v >> 18];
-    o[1] = kAlphabet[(v >> 12) & 63];
-    o[2] = kAlphabet[(v >> 6) & 63];
-    o[3] = kAlphabet[v & 63];
+    std::uint16_t hi = kPairs[v >> 12], lo = kPairs[v & 4095];
+    std::memcpy(o, &hi, 2);
+    std::memcpy(o + 2, &lo, 2);
     o += 4;
   }
   if (n - i == 1) {
@@ -67,9 +93,8 @@ Status decode_into(std::string_view in, Bytes& out) {
   std::uint8_t* o = out.data();
   std::size_t full = in.size() / 4 - (pad ? 1 : 0);
   for (std::size_t q = 0; q < full; ++q, s += 4, o += 3) {
-    std::uint32_t a = kDecode[s[0]], b = kDecode[s[1]], c = kDecode[s[2]], d = kDecode[s[3]];
-    if ((a | b | c | d) & 0x80) return Status::bad_input("invalid base64 character");
-    std::uint32_t v = a << 18 | b << 12 | c << 6 | d;
+    std::uint32_t v = kD0[s[0]] | kD1[s[1]] | kD2[s[2]] | kD3[s[3]];
+    if (v & kBad) return Status::bad_input("invalid base64 character");
     o[0] = static_cast<std::uint8_t>(v >> 16);
     o[1] = static_cast<std::uint8_t>(v >> 8);
     o[2] = static_cast<std::uint8_t>(v);

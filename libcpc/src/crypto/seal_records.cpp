@@ -112,7 +112,10 @@ bool parse_chunk_fast(std::string_view s, ChunkFields& out) {
   if (s.size() < 2 || s.substr(s.size() - 2) != "\"}") return false;
   s.remove_suffix(2);
   // base64 never contains '"' or '\\'; anything else makes the general parser decide.
-  if (s.find_first_of("\"\\") != std::string_view::npos) return false;
+  if (std::memchr(s.data(), '"', s.size()) != nullptr ||
+      std::memchr(s.data(), '\\', s.size()) != nullptr) {
+    return false;
+  }
   out.data = s;
   return true;
 }

@@ -116,7 +116,7 @@ MappedFile::~MappedFile() {
 Status MappedFile::open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::io(err("cannot open", path));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return Status::bad_input(path + " is not a regular file");

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Benchmarks of the foundation, side by side in one run (docs/benchmarks.md):
+#   sign     cpc-sign / cpc-verify on 100,000 NDJSON readings vs raw libsodium
+#   seal     seal + open 1 GiB through a pipe vs age, and vs raw secretstream
+#   startup  process start-up vs /bin/true
+# Usage: bench/run.sh [sign|seal|startup]…   (default: all). BENCH_SEAL_MIB sets the size.
+# Each pair is run alternately, three rounds, best of each, so a noisy neighbour hurts both
+# sides alike. Prints a markdown table.
+source "$(dirname "$0")/../scripts/common.sh"
+cpc_install "${CPC_BUILD_PACKAGES[@]}" age hyperfine jq
+cpc_build
+B=$CPC_BUILD_DIR
+export PATH="$B/tools:$PATH"
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+sections=("$@")
+[ ${#sections[@]} -eq 0 ] && sections=(sign seal startup)
+rounds=${BENCH_ROUNDS:-3}
+
+# secs CMD…: wall-clock seconds of one run of a shell command line.
+secs() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  bash -c "$1" > /dev/null
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+min() { printf '%s\n' "$@" | sort -g | head -n 1; }
+max() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+cpc-keygen -o k.key && cpc-keygen --public -k k.key > k.pub
+echo "| benchmark | cpchain | reference | ratio | target |"
+echo "|---|---|---|---|---|"
+
+for section in "${sections[@]}"; do
+  case $section in
+  sign)
+    awk 'BEGIN { srand(1); for (i = 0; i < 100000; i++)
+      printf("{\"device\":\"thermo-17\",\"t\":%d,\"temp\":%.1f}\n", 1700000000 + 60 * i, 18 + 6 * rand()) }' > r.ndjson
+    cpc-sign -k k.key r.ndjson > s.ndjson
+    ls=(); lv=(); cs=(); cv=()
+    for _ in $(seq "$rounds"); do
+      read -r a b < <("$B/bench/cpc_sign_limit" r.ndjson)
+      ls+=("$a"); lv+=("$b")
+      cs+=("$(secs "cpc-sign -k k.key r.ndjson")")
+      cv+=("$(secs "cpc-verify --signer k.pub s.ndjson")")
+    done
+    sign_rate=$(echo "100000 / $(min "${cs[@]}")" | bc -l)
+    verify_rate=$(echo "100000 / $(min "${cv[@]}")" | bc -l)
+    printf '| cpc-sign, 100k readings (records/s) | %.0f | libsodium %.0f | %s | ≥ 0.7 |\n' \
+      "$sign_rate" "$(max "${ls[@]}")" "$(ratio "$sign_rate" "$(max "${ls[@]}")")"
+    printf '| cpc-verify, 100k readings (records/s) | %.0f | libsodium %.0f | %s | ≥ 0.7 |\n' \
+      "$verify_rate" "$(max "${lv[@]}")" "$(ratio "$verify_rate" "$(max "${lv[@]}")")"
+    ;;
+  seal)
+    mib=${BENCH_SEAL_MIB:-1024}
+    head -c $((mib << 20)) /dev/urandom > big
+    age-keygen -o age.key 2> /dev/null
+    rcpt=$(age-keygen -y age.key)
+    cc=(); aa=(); raw=()
+    for _ in $(seq "$rounds"); do
+      cc+=("$(secs "cpc-encrypt --to k.pub < big | cpc-encrypt -d -k k.key > /dev/null")")
+      aa+=("$(secs "age -r $rcpt < big | age -d -i age.key > /dev/null")")
+      read -r push pull < <("$B/bench/cpc_secretstream_limit" "$mib")
+      raw+=("$(echo "1 / (1 / $push + 1 / $pull)" | bc -l)")
+    done
+    ours=$(echo "$mib * 1.048576 / $(min "${cc[@]}")" | bc -l)
+    theirs=$(echo "$mib * 1.048576 / $(min "${aa[@]}")" | bc -l)
+    best_raw=$(max "${raw[@]}")
+    printf '| seal + open %d MiB through a pipe (MB/s) | %.0f | age %.0f | %s | ≥ 1.0 |\n' \
+      "$mib" "$ours" "$theirs" "$(ratio "$ours" "$theirs")"
+    printf '| the same vs raw secretstream push+pull, one thread (MB/s) | %.0f | libsodium %.0f | %s | (report) |\n' \
+      "$ours" "$best_raw" "$(ratio "$ours" "$best_raw")"
+    rm -f big
+    ;;
+  startup)
+    echo '{"t":1,"temp":21.5,"device":"thermo-17","site":"plant-4","unit":"C","note":"x"}' |
+      cpc-sign -k k.key > one.ndjson
+    hyperfine -N --warmup 20 --runs 300 --export-json h.json \
+      /bin/true "cpc-verify --version" "cpc-verify --signer k.pub one.ndjson" > /dev/null 2>&1
+    t_true=$(jq '.results[0].median * 1000' h.json)
+    t_ver=$(jq '.results[1].median * 1000' h.json)
+    t_one=$(jq '.results[2].median * 1000' h.json)
+    printf '| start-up: cpc-verify --version (ms, median) | %.2f | /bin/true %.2f | %s | ≤ 1.5 |\n' \
+      "$t_ver" "$t_true" "$(ratio "$t_ver" "$t_true")"
+    printf '| start-up: verify one %d-byte record (ms, median) | %.2f | /bin/true %.2f | %s | ≤ 1.5 |\n' \
+      "$(wc -c < one.ndjson)" "$t_one" "$t_true" "$(ratio "$t_one" "$t_true")"
+    ;;
+  *) echo "unknown section $section" >&2; exit 2 ;;
+  esac
+done
