@@ -4,6 +4,9 @@
 // to; anyone holding the capsule and both public keys verifies the result.
 #include <sodium.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "cpc/pre.hpp"
 #include "pre_internal.hpp"
 
@@ -57,13 +60,47 @@ Result<CapsuleFragment> reencapsulate_checked(const capsule::Capsule& c, const K
   return f;
 }
 
+// The kfrags this process has already checked (crypto.md §5.2), by the BLAKE2b-256 of their
+// full encoding (rk included), most recent last. A hit means a byte-identical kfrag passed
+// verify_kfrag before, so the result would be the same; this is Umbral's "VerifiedKeyFrag"
+// without a second type. Bounded, and guarded by a mutex.
+class CheckedKfrags {
+ public:
+  bool contains(const std::array<std::uint8_t, 32>& digest) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::find(digests_.begin(), digests_.end(), digest) != digests_.end();
+  }
+  void add(const std::array<std::uint8_t, 32>& digest) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (digests_.size() == kCapacity) digests_.erase(digests_.begin());
+    digests_.push_back(digest);
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 64;
+  std::mutex mu_;
+  std::vector<std::array<std::uint8_t, 32>> digests_;
+};
+
+Status check_kfrag_once(const KeyFragment& k) {
+  static CheckedKfrags checked;
+  auto enc = encode_kfrag(k);
+  std::array<std::uint8_t, 32> digest{};
+  crypto_generichash(digest.data(), digest.size(), enc.data(), enc.size(), nullptr, 0);
+  sodium_memzero(enc.data(), enc.size());
+  if (checked.contains(digest)) return Status::ok();
+  CPC_RETURN_IF_ERROR(verify_kfrag(k, k.owner, k.grantee));
+  checked.add(digest);
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<std::vector<CapsuleFragment>> reencapsulate(std::span<const capsule::Capsule> capsules,
                                                    const KeyFragment& kfrag) {
   // The proxy can check everything about the kfrag except that the embedded owner is the
   // one the requester expects; the node checks that against the grant (DESIGN.md §5).
-  CPC_RETURN_IF_ERROR(verify_kfrag(kfrag, kfrag.owner, kfrag.grantee));
+  CPC_RETURN_IF_ERROR(check_kfrag_once(kfrag));
   std::vector<CapsuleFragment> out;
   out.reserve(capsules.size());
   for (std::size_t i = 0; i < capsules.size(); ++i) {
