@@ -28,9 +28,13 @@ std::string temp_dir() {
 
 // A small table (2^10 baby steps) in a temporary directory: decrypts |m| <= 2^20 quickly.
 const cpc::he::DlogTable& small_table() {
-  static std::string dir = temp_dir();
-  static auto table = cpc::he::DlogTable::open(dir, 10).value();
-  return *table;
+  struct Holder {
+    std::string dir = temp_dir();
+    std::shared_ptr<const cpc::he::DlogTable> table = cpc::he::DlogTable::open(dir, 10).value();
+    ~Holder() { std::filesystem::remove_all(dir); }
+  };
+  static Holder holder;
+  return *holder.table;
 }
 
 // The default table, cached in the build tree unless CPC_CACHE_DIR says otherwise.

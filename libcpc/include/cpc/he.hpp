@@ -11,8 +11,8 @@
 //
 // Costs: encrypt 2 base + 1 variable-base mults; add 2 point additions; rerandomize 1 base +
 // 1 variable-base mult; decrypt 1 variable-base mult plus the search: at most 2^19 giant
-// steps (~0.2 s) once the table is loaded (~50 ms to map and checksum 32 MiB) or built
-// (~2^21 additions, about a second, once per machine).
+// steps (0.36-0.41 s measured on a loaded 2-vCPU VM, docs/benchmarks.md) once the table is
+// loaded (~0.1 s to map and checksum 32 MiB) or built (2^21 additions, ~2 s, once).
 //
 // Thread safety: values and pure functions; the process-wide table (DlogTable::shared) is
 // loaded once under a lock and then read-only.

@@ -84,6 +84,7 @@ Result<std::int64_t> decrypt(const keys::SecretKey& sk, const Ciphertext& c, con
     return Status::bad_input("invalid ciphertext");
   }
   crypto_core_ristretto255_sub(m_point.data(), c.c2.bytes().data(), ac1.data());
+  sodium_memzero(ac1.data(), ac1.size());  // r·A, the ElGamal shared secret
   return table.solve(m_point, range_bits);
 }
 

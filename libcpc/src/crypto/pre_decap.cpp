@@ -37,13 +37,15 @@ Result<capsule::Key> decapsulate_frags(const keys::SecretKey& grantee, const key
   distinct.resize(t);
 
   // Step 2: dh = b·X, d, and the share indices.
-  auto dh = first.precursor.mul(grantee.encrypt_scalar());
-  if (!dh) return Status::refused("invalid precursor");
-  Scalar d = internal::delegating_scalar(first.precursor, b, *dh);
+  internal::SharedPoint dh;
+  if (!internal::diffie_hellman(grantee.encrypt_scalar(), first.precursor, dh)) {
+    return Status::refused("invalid precursor");
+  }
+  Scalar d = internal::delegating_scalar(first.precursor, b, dh);
   std::vector<Scalar> x;
   x.reserve(t);
   for (const CapsuleFragment* f : distinct) {
-    x.push_back(internal::share_index(first.precursor, b, *dh, f->id));
+    x.push_back(internal::share_index(first.precursor, b, dh, f->id));
   }
 
   // Steps 3-4: P = Σ (d·λi)·(E1i + V1i), λi = Π_{j≠i} xj / (xj − xi).

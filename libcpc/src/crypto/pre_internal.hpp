@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cpc/pre.hpp"
+#include "cpc/secure_memory.hpp"
 
 namespace cpc::pre::internal {
 
@@ -24,12 +25,18 @@ Bytes kfrag_message(const FragmentId& id, const keys::PublicKey& owner, const gr
 // Ed25519 verification of a kfrag signature.
 bool signature_valid(const Signature& sig, const Bytes& message, const keys::SignPublic& signer);
 
+// The Diffie-Hellman point dh = x·B = b·X. Secret: with it and t kfrags, proxies could
+// compute d and the share indices, hence the owner's key; so it lives in wiped memory.
+using SharedPoint = Wiped<std::array<std::uint8_t, 32>>;
+// dh = s·P into `out`; false if the result is the identity (s = 0).
+bool diffie_hellman(const group::Scalar& s, const group::Point& p, SharedPoint& out);
+
 // d = Hs("cpc/pre-d/v1"; X, B, dh).
 group::Scalar delegating_scalar(const group::Point& precursor, const group::Point& grantee,
-                                const group::Point& dh);
+                                const SharedPoint& dh);
 // xi = Hs("cpc/pre-x/v1"; X, B, dh, id).
 group::Scalar share_index(const group::Point& precursor, const group::Point& grantee,
-                          const group::Point& dh, const FragmentId& id);
+                          const SharedPoint& dh, const FragmentId& id);
 
 std::string short_hex(const FragmentId& id);
 

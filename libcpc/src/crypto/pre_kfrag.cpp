@@ -36,15 +36,19 @@ bool signature_valid(const Signature& sig, const Bytes& message, const keys::Sig
          0;
 }
 
-Scalar delegating_scalar(const Point& precursor, const Point& grantee, const Point& dh) {
-  return group::hash_to_scalar(kTagD, {group::view(precursor.bytes()), group::view(grantee.bytes()),
-                                       group::view(dh.bytes())});
+bool diffie_hellman(const Scalar& s, const Point& p, SharedPoint& out) {
+  return crypto_scalarmult_ristretto255(out.value.data(), s.bytes().data(), p.bytes().data()) == 0;
 }
 
-Scalar share_index(const Point& precursor, const Point& grantee, const Point& dh,
+Scalar delegating_scalar(const Point& precursor, const Point& grantee, const SharedPoint& dh) {
+  return group::hash_to_scalar(
+      kTagD, {group::view(precursor.bytes()), group::view(grantee.bytes()), group::view(dh.value)});
+}
+
+Scalar share_index(const Point& precursor, const Point& grantee, const SharedPoint& dh,
                    const FragmentId& id) {
   return group::hash_to_scalar(kTagX, {group::view(precursor.bytes()), group::view(grantee.bytes()),
-                                       group::view(dh.bytes()), group::view(id)});
+                                       group::view(dh.value), group::view(id)});
 }
 
 std::string short_hex(const FragmentId& id) {
@@ -78,9 +82,9 @@ Result<std::vector<KeyFragment>> generate_kfrags(const keys::SecretKey& owner,
   // Step 1-2: precursor X = x·G, dh = x·B, d = Hs(X, B, dh).
   Scalar x = Scalar::random();
   Point precursor = Point::base_mul(x);
-  auto dh = b.mul(x);
-  if (!dh) return dh.status();
-  Scalar d = internal::delegating_scalar(precursor, b, *dh);
+  internal::SharedPoint dh;
+  if (!internal::diffie_hellman(x, b, dh)) return Status::bad_input("invalid grantee key");
+  Scalar d = internal::delegating_scalar(precursor, b, dh);
   if (d.is_zero()) return generate_kfrags(owner, b, t, n);  // probability 2^-252
   // Step 3: f(z) = a·d^-1 + f1·z + ... + f(t-1)·z^(t-1).
   std::vector<Scalar> coeffs;
@@ -94,7 +98,7 @@ Result<std::vector<KeyFragment>> generate_kfrags(const keys::SecretKey& owner,
   while (out.size() < n) {
     KeyFragment k;
     randombytes_buf(k.id.data(), k.id.size());
-    Scalar xi = internal::share_index(precursor, b, *dh, k.id);
+    Scalar xi = internal::share_index(precursor, b, dh, k.id);
     bool clash = xi.is_zero();
     for (const Scalar& seen : indices) clash = clash || seen == xi;
     if (clash) continue;  // draw another id (crypto.md §5.1 step 4)
@@ -112,7 +116,7 @@ Result<std::vector<KeyFragment>> generate_kfrags(const keys::SecretKey& owner,
     crypto_sign_detached(k.sig.data(), nullptr, m.data(), m.size(), owner.ed25519_secret());
     out.push_back(std::move(k));
   }
-  // Scalars wipe themselves (group.hpp); dh is public to no one but is not a key by itself.
+  // x, d, the coefficients (Scalars) and dh (Wiped) wipe themselves.
   return out;
 }
 
