@@ -185,7 +185,11 @@ TEST_CASE("he: the full range ±2^40 with the default table", "[he][table]") {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     REQUIRE(d);
     CHECK(*d == m);
-    CHECK(secs < 2.0);  // ~0.2 s in a release build; generous for sanitizer builds
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
+    CHECK(secs < 1.0);  // the contract is < 0.5 s; slack for a loaded machine
+#else
+    (void)secs;  // debug and sanitizer builds are not timed
+#endif
   }
   auto over =
       cpc::he::add(cpc::he::encrypt(a, cpc::he::kMaxAbs).value(), cpc::he::encrypt(a, 1).value())

@@ -120,7 +120,8 @@ TEST_CASE("cfrags for another capsule, grantee, owner or grant are refused", "[p
 
 TEST_CASE("kfrag parameters and verification", "[pre]") {
   SecretKey owner = SecretKey::generate();
-  const auto& b = SecretKey::generate().public_key().encrypt;
+  SecretKey grantee = SecretKey::generate();
+  const auto& b = grantee.public_key().encrypt;
   CHECK_FALSE(cpc::pre::generate_kfrags(owner, b, 0, 1));
   CHECK_FALSE(cpc::pre::generate_kfrags(owner, b, 3, 2));
   CHECK_FALSE(cpc::pre::generate_kfrags(owner, b, 1, 257));
