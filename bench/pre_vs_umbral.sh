@@ -16,8 +16,8 @@ bench="$build/bench/cpc_pre_bench"
 if [ ! -f "$dir/node_modules/@nucypher/umbral-pre/package.json" ]; then
   mkdir -p "$dir"
   [ -f "$dir/package.json" ] || echo '{"private":true}' >"$dir/package.json"
-  (cd "$dir" && npm install --no-audit --no-fund @nucypher/umbral-pre >"$dir/install.log" 2>&1) ||
-    { echo "pre_vs_umbral: npm install @nucypher/umbral-pre failed (see $dir/install.log)" >&2; exit 3; }
+  (cd "$dir" && npm install --no-audit --no-fund @nucypher/umbral-pre@0.10 >"$dir/install.log" 2>&1) ||
+    { echo "pre_vs_umbral: npm install @nucypher/umbral-pre@0.10 failed (see $dir/install.log)" >&2; exit 3; }
 fi
 cp "$src/bench/umbral_bench.mjs" "$dir/umbral_bench.mjs"
 version=$(node -p "require('$dir/node_modules/@nucypher/umbral-pre/package.json').version")

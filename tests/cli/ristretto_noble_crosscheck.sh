@@ -4,7 +4,8 @@
 # @noble/curves (pure JavaScript): bench/cpc_ristretto_crosscheck computes hash-to-group,
 # scalar and base multiplications, additions and Lagrange combinations on fresh random
 # inputs, and tests/cli/ristretto_noble.mjs recomputes every value with noble.
-# noble is installed with npm into $CPC_BUILD/npm/noble once (skipped when present). An
+# noble (major version 2, whose API the .mjs uses) is installed with npm into
+# $CPC_BUILD/npm/noble once (skipped when present). An
 # install failure FAILS the test: the cross-check is not optional.
 set -euo pipefail
 : "${CPC_BUILD:?set CPC_BUILD to the build directory}" "${CPC_SRC:?set CPC_SRC to the source directory}"
@@ -17,8 +18,8 @@ command -v node >/dev/null || fail "node is not installed"
 if [ ! -f "$dir/node_modules/@noble/curves/package.json" ]; then
   mkdir -p "$dir"
   [ -f "$dir/package.json" ] || echo '{"private":true}' >"$dir/package.json"
-  (cd "$dir" && npm install --no-audit --no-fund @noble/curves >"$dir/install.log" 2>&1) ||
-    fail "npm install @noble/curves failed (see $dir/install.log)"
+  (cd "$dir" && npm install --no-audit --no-fund @noble/curves@2 >"$dir/install.log" 2>&1) ||
+    fail "npm install @noble/curves@2 failed (see $dir/install.log)"
 fi
 # ES modules resolve packages next to the script, so run a copy from the install directory.
 cp "$CPC_SRC/tests/cli/ristretto_noble.mjs" "$dir/ristretto_noble.mjs"
