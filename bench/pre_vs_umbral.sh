@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# cpchain's re-encryption against the reference implementation, side by side on this
+# machine: bench/cpc_pre_bench --machine and @nucypher/umbral-pre (npm, rust-umbral as
+# WebAssembly, run by node) time the same operations; the table shows µs and our time as
+# a fraction of theirs (target: <= 0.50). Each side runs twice, interleaved; the faster run
+# counts (other load on the machine only ever slows a run down).
+#   bench/pre_vs_umbral.sh [BUILD_DIR]      (default: build)
+# umbral-pre is installed once into $CPC_CACHE_DIR/npm/umbral (default BUILD_DIR/npm/umbral).
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-${CPC_BUILD:-$src/build}}" && pwd)
+dir="${CPC_CACHE_DIR:-$build}/npm/umbral"
+bench="$build/bench/cpc_pre_bench"
+[ -x "$bench" ] || { echo "pre_vs_umbral: build first: missing $bench" >&2; exit 2; }
+if [ ! -f "$dir/node_modules/@nucypher/umbral-pre/package.json" ]; then
+  mkdir -p "$dir"
+  [ -f "$dir/package.json" ] || echo '{"private":true}' >"$dir/package.json"
+  (cd "$dir" && npm install --no-audit --no-fund @nucypher/umbral-pre@0.10 >"$dir/install.log" 2>&1) ||
+    { echo "pre_vs_umbral: npm install @nucypher/umbral-pre@0.10 failed (see $dir/install.log)" >&2; exit 3; }
+fi
+cp "$src/bench/umbral_bench.mjs" "$dir/umbral_bench.mjs"
+version=$(node -p "require('$dir/node_modules/@nucypher/umbral-pre/package.json').version")
+
+ours=$(mktemp) theirs=$(mktemp)
+trap 'rm -f "$ours" "$theirs"' EXIT
+for _ in 1 2; do
+  "$bench" --machine >>"$ours"
+  (cd "$dir" && node umbral_bench.mjs) >>"$theirs"
+done
+
+echo "cpchain $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?') vs @nucypher/umbral-pre $version (node $(node --version)), $(nproc) CPU, load $(cut -d' ' -f1 /proc/loadavg)"
+printf '%-26s %12s %12s %8s\n' operation "cpchain µs" "umbral µs" ratio
+awk 'FNR == NR { if (!($1 in a) || $2 < a[$1]) a[$1] = $2; next }
+     { if (!($1 in b) || $2 < b[$1]) b[$1] = $2 }
+     END {
+       n = split("encrypt_1k kfrags_3of5 kfrag_check reencrypt reencrypt_batched verify_cfrag decrypt_3cfrags decrypt_3cfrags_noverify", ops, " ")
+       for (i = 1; i <= n; i++) {
+         o = ops[i]; ref = (o == "reencrypt_batched") ? "reencrypt" : o
+         mine = (o == "decrypt_3cfrags_noverify") ? "decrypt_3cfrags" : o
+         if (!(mine in a) || !(ref in b)) continue
+         printf "%-26s %12.1f %12.1f %8.2f\n", o, a[mine], b[ref], a[mine] / b[ref]
+       }
+     }' "$ours" "$theirs"
+echo "(kfrag_check: once per kfrag on both sides; reencrypt: a kfrag already checked, both sides;"
+echo " reencrypt_batched: ours over a span of 16 capsules, against umbral's reencrypt;"
+echo " decrypt_3cfrags_noverify: our decrypt, which always verifies, against umbral's decrypt without verification)"

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+// Field and point arithmetic for the discrete-logarithm search (he_field.hpp,
+// crypto.md §5.6): canonical encoding, inversion, RFC 9496 decoding, the point key.
+#include "he_field.hpp"
+
+#include <cstring>
+
+namespace cpc::he::field {
+namespace {
+
+// Exponents, little-endian: p - 2, (p - 5) / 8 and (p - 1) / 4.
+constexpr std::array<std::uint8_t, 32> le_exponent(std::uint8_t low, std::uint8_t high) {
+  std::array<std::uint8_t, 32> e{};
+  for (auto& b : e) b = 0xff;
+  e[0] = low;
+  e[31] = high;
+  return e;
+}
+constexpr auto kPMinus2 = le_exponent(0xeb, 0x7f);       // 2^255 - 21
+constexpr auto kPMinus5Over8 = le_exponent(0xfd, 0x0f);  // 2^252 - 3
+constexpr auto kPMinus1Over4 = le_exponent(0xfb, 0x1f);  // 2^253 - 5
+
+Fe pow(const Fe& a, const std::array<std::uint8_t, 32>& e) {
+  Fe r = from_u64(1);
+  for (int bit = 255; bit >= 0; --bit) {
+    r = sq(r);
+    if ((e[bit / 8] >> (bit % 8)) & 1) r = mul(r, a);
+  }
+  return r;
+}
+
+Fe neg(const Fe& a) {
+  return sub(from_u64(0), a);
+}
+bool equal(const Fe& a, const Fe& b) {
+  return to_bytes(a) == to_bytes(b);
+}
+bool is_negative(const Fe& a) {
+  return to_bytes(a)[0] & 1;
+}
+Fe abs(const Fe& a) {
+  return is_negative(a) ? neg(a) : a;
+}
+
+// d = -121665/121666, 2d and sqrt(-1) = 2^((p-1)/4) (2 is not a square mod p).
+struct Constants {
+  Fe d, d2, sqrt_m1;
+  Constants() {
+    d = mul(neg(from_u64(121665)), invert(from_u64(121666)));
+    d2 = add(d, d);
+    sqrt_m1 = pow(from_u64(2), kPMinus1Over4);
+  }
+};
+const Constants& constants() {
+  static const Constants c;
+  return c;
+}
+
+// RFC 9496 §4.2 SQRT_RATIO_M1(u, v); the caller knows u/v is a square.
+Fe sqrt_ratio_m1(const Fe& u, const Fe& v) {
+  const Fe& i = constants().sqrt_m1;
+  Fe v3 = mul(sq(v), v);
+  Fe v7 = mul(sq(v3), v);
+  Fe r = mul(mul(u, v3), pow(mul(u, v7), kPMinus5Over8));
+  Fe check = mul(v, sq(r));
+  bool flipped = equal(check, neg(u));
+  bool flipped_i = equal(check, neg(mul(u, i)));
+  if (flipped || flipped_i) r = mul(r, i);
+  return abs(r);
+}
+
+}  // namespace
+
+Fe from_u64(std::uint64_t x) {
+  return carry({{x & kMask51, x >> 51, 0, 0, 0}});
+}
+
+Fe from_bytes(const std::uint8_t* in) {
+  std::uint64_t w[4];
+  std::memcpy(w, in, 32);  // little-endian hosts (x86-64, aarch64)
+  return {{w[0] & kMask51, ((w[0] >> 51) | (w[1] << 13)) & kMask51,
+           ((w[1] >> 38) | (w[2] << 26)) & kMask51, ((w[2] >> 25) | (w[3] << 39)) & kMask51,
+           (w[3] >> 12) & kMask51}};
+}
+
+std::array<std::uint8_t, 32> to_bytes(const Fe& a) {
+  Fe t = carry(carry(a));
+  // q = 1 when t >= p: the carry out of t + 19.
+  std::uint64_t q = (t.v[0] + 19) >> 51;
+  for (int i = 1; i < 5; ++i) q = (t.v[i] + q) >> 51;
+  t.v[0] += 19 * q;
+  for (int i = 0; i < 4; ++i) {
+    t.v[i + 1] += t.v[i] >> 51;
+    t.v[i] &= kMask51;
+  }
+  t.v[4] &= kMask51;
+  std::uint64_t w[4] = {t.v[0] | (t.v[1] << 51), (t.v[1] >> 13) | (t.v[2] << 38),
+                        (t.v[2] >> 26) | (t.v[3] << 25), (t.v[3] >> 39) | (t.v[4] << 12)};
+  std::array<std::uint8_t, 32> out{};
+  std::memcpy(out.data(), w, 32);
+  return out;
+}
+
+Fe invert(const Fe& a) {
+  return pow(a, kPMinus2);
+}
+
+bool is_zero(const Fe& a) {
+  auto b = to_bytes(a);
+  std::uint8_t acc = 0;
+  for (auto x : b) acc |= x;
+  return acc == 0;
+}
+
+Point identity() {
+  return {from_u64(0), from_u64(1), from_u64(1), from_u64(0)};
+}
+
+Cached cache(const Point& p) {
+  return {add(p.y, p.x), sub(p.y, p.x), mul(p.t, constants().d2), add(p.z, p.z)};
+}
+
+Cached negate(const Cached& c) {
+  return {c.ymx, c.ypx, neg(c.t2d), c.z2};
+}
+
+// add-2008-hwcd-3 for a = -1 (complete on edwards25519).
+Point add(const Point& p, const Cached& q) {
+  Fe a = mul(sub(p.y, p.x), q.ymx);
+  Fe b = mul(add(p.y, p.x), q.ypx);
+  Fe c = mul(p.t, q.t2d);
+  Fe d = mul(p.z, q.z2);
+  Fe e = sub(b, a), f = sub(d, c), g = add(d, c), h = add(b, a);
+  return {mul(e, f), mul(g, h), mul(f, g), mul(e, h)};
+}
+
+Point decode_ristretto(const std::array<std::uint8_t, 32>& bytes) {
+  // RFC 9496 §4.3.1, without the validity checks (the input is libsodium's own output).
+  const Fe one = from_u64(1);
+  Fe s = from_bytes(bytes.data());
+  Fe ss = sq(s);
+  Fe u1 = sub(one, ss);
+  Fe u2 = add(one, ss);
+  Fe u2_sqr = sq(u2);
+  Fe v = sub(neg(mul(constants().d, sq(u1))), u2_sqr);
+  Fe invsqrt = sqrt_ratio_m1(one, mul(v, u2_sqr));
+  Fe den_x = mul(invsqrt, u2);
+  Fe den_y = mul(mul(invsqrt, den_x), v);
+  Fe x = abs(mul(add(s, s), den_x));
+  Fe y = mul(u1, den_y);
+  return {x, y, one, mul(x, y)};
+}
+
+std::uint64_t key64(const Point& p, const Fe& z_inverse) {
+  auto b = to_bytes(sq(mul(p.t, z_inverse)));
+  std::uint64_t k;
+  std::memcpy(&k, b.data(), 8);
+  return k;
+}
+
+void batch_invert(Fe* zs, std::size_t n, Fe* scratch) {
+  if (n == 0) return;
+  scratch[0] = zs[0];
+  for (std::size_t i = 1; i < n; ++i) scratch[i] = mul(scratch[i - 1], zs[i]);
+  Fe inv = invert(scratch[n - 1]);
+  for (std::size_t i = n - 1; i > 0; --i) {
+    Fe zi = mul(inv, scratch[i - 1]);
+    inv = mul(inv, zs[i]);
+    zs[i] = zi;
+  }
+  zs[0] = inv;
+}
+
+}  // namespace cpc::he::field

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// Pieces of crypto.md §5 shared by the kfrag, cfrag and decapsulation code: the signed
+// message of a kfrag, the delegating scalar d and the share index of a fragment. Internal to
+// libcpc.
+#pragma once
+
+#include <string>
+
+#include "cpc/pre.hpp"
+#include "cpc/secure_memory.hpp"
+
+namespace cpc::pre::internal {
+
+inline constexpr std::string_view kTagU = "cpc/pre-u/v1";
+inline constexpr std::string_view kTagD = "cpc/pre-d/v1";
+inline constexpr std::string_view kTagX = "cpc/pre-x/v1";
+inline constexpr std::string_view kTagKfrag = "cpc/kfrag/v1";
+inline constexpr std::string_view kTagProof = "cpc/cfrag-proof/v1";
+
+// M = "cpc/kfrag/v1" || 0x0a || id || owner_sign || A || B || u32le(t) || X || U1 (§5.1).
+Bytes kfrag_message(const FragmentId& id, const keys::PublicKey& owner, const group::Point& grantee,
+                    unsigned threshold, const group::Point& precursor,
+                    const group::Point& commitment);
+
+// Ed25519 verification of a kfrag signature.
+bool signature_valid(const Signature& sig, const Bytes& message, const keys::SignPublic& signer);
+
+// The Diffie-Hellman point dh = x·B = b·X. Secret: with it and t kfrags, proxies could
+// compute d and the share indices, hence the owner's key; so it lives in wiped memory.
+using SharedPoint = Wiped<std::array<std::uint8_t, 32>>;
+// dh = s·P into `out`; false if the result is the identity (s = 0).
+bool diffie_hellman(const group::Scalar& s, const group::Point& p, SharedPoint& out);
+
+// d = Hs("cpc/pre-d/v1"; X, B, dh).
+group::Scalar delegating_scalar(const group::Point& precursor, const group::Point& grantee,
+                                const SharedPoint& dh);
+// xi = Hs("cpc/pre-x/v1"; X, B, dh, id).
+group::Scalar share_index(const group::Point& precursor, const group::Point& grantee,
+                          const SharedPoint& dh, const FragmentId& id);
+
+std::string short_hex(const FragmentId& id);
+
+}  // namespace cpc::pre::internal
