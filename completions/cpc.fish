@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: Apache-2.0
+# Fish completion for the cpchain binaries (installed as
+# share/fish/vendor_completions.d/cpc.fish). The flags of each built binary are those its
+# --help prints; binaries not written yet carry the flags CLI.md gives them.
+# -r: takes a value; -F: the value is a file; -x: takes a value that is not a file.
+
+for cmd in cpc-keygen cpc-sign cpc-verify cpc-encrypt cpc-reencrypt cpc-put cpc-get cpc-node
+    complete -c $cmd -s h -l help -d 'Print help and exit'
+    complete -c $cmd -l version -d 'Print the version and exit'
+end
+
+# cpc-keygen
+complete -c cpc-keygen -f
+complete -c cpc-keygen -s o -l output -r -F -d 'Write to FILE atomically'
+complete -c cpc-keygen -l public -d 'Print the public key of a secret key'
+complete -c cpc-keygen -s k -l key -r -F -d 'Secret key file for --public'
+complete -c cpc-keygen -s f -l force -d 'Overwrite an existing output file'
+complete -c cpc-keygen -s p -l protect -d 'Protect the new key with a passphrase'
+complete -c cpc-keygen -l passphrase-file -r -F -d 'Read the passphrase from FILE'
+
+# cpc-sign (positional: FILE)
+complete -c cpc-sign -s k -l key -r -F -d 'Secret key file'
+complete -c cpc-sign -l detached -d 'Sign the exact bytes of FILE'
+complete -c cpc-sign -s o -l output -r -F -d 'Write to FILE atomically'
+complete -c cpc-sign -l passphrase-file -r -F -d 'Passphrase of a protected key'
+
+# cpc-verify (positional: FILE)
+complete -c cpc-verify -l signer -r -F -d 'Trusted signer: key file, keyring directory or hex key'
+complete -c cpc-verify -l keep-going -d 'Report every invalid record'
+complete -c cpc-verify -l detached -r -F -d 'Verify a detached signature over this file'
+complete -c cpc-verify -l sig -r -F -d 'The cpc/signature file for --detached'
+complete -c cpc-verify -s o -l output -r -F -d 'Write payloads to FILE atomically'
+
+# cpc-encrypt (positional: FILE)
+complete -c cpc-encrypt -l to -r -F -d 'Recipient public key'
+complete -c cpc-encrypt -s d -l decrypt -d 'Open sealed data with -k KEY'
+complete -c cpc-encrypt -s k -l key -r -F -d 'Secret key file (for -d)'
+complete -c cpc-encrypt -l records -d 'Seal each NDJSON line on its own'
+complete -c cpc-encrypt -s o -l output -r -F -d 'Write to FILE atomically'
+complete -c cpc-encrypt -l chunk-size -x -d 'Plaintext bytes per chunk (1-16777216)'
+complete -c cpc-encrypt -l passphrase-file -r -F -d 'Passphrase of a protected key'
+complete -c cpc-encrypt -l force-tty -d 'Write binary plaintext to a terminal anyway'
+
+# cpc-reencrypt: proxy side (--kfrag FILE [SEALED]) or the grant/revoke subcommands.
+set -l cpc_reencrypt_subs grant revoke
+complete -c cpc-reencrypt -n "not __fish_seen_subcommand_from $cpc_reencrypt_subs" -a grant -d 'Make key fragments or publish a grant'
+complete -c cpc-reencrypt -n "not __fish_seen_subcommand_from $cpc_reencrypt_subs" -a revoke -d 'End a grant'
+complete -c cpc-reencrypt -n "not __fish_seen_subcommand_from $cpc_reencrypt_subs" -l kfrag -r -F -d 'Key fragment file'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from $cpc_reencrypt_subs" -f
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from $cpc_reencrypt_subs" -s k -r -F -d 'Owner secret key'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from $cpc_reencrypt_subs" -l node -x -d 'Node URL'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l to -r -F -d 'Grantee public key'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -s t -x -d 'Threshold'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -s n -x -d 'Number of key fragments'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l cid -x -d 'Object the grant covers'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l expires -x -d 'Grant lifetime'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l grant -x -d 'Grant id'
+
+# cpc-put (positional: FILE)
+complete -c cpc-put -l node -x -d 'Node URL'
+complete -c cpc-put -l records -d 'Store each NDJSON line as its own object'
+complete -c cpc-put -l register -d 'Record ownership on chain'
+complete -c cpc-put -s k -r -F -d 'Secret key (for --register)'
+
+# cpc-get (positional: CID)
+complete -c cpc-get -f
+complete -c cpc-get -l node -x -d 'Node URL'
+complete -c cpc-get -s k -r -F -d 'Secret key to open sealed objects'
+complete -c cpc-get -s o -r -F -d 'Write to FILE atomically'
+complete -c cpc-get -l proof -d 'Print the registration with an inclusion proof'
+complete -c cpc-get -l sum -d 'Add cpc/he objects without any key'
+
+# cpc-node: run a node, or the genesis subcommand.
+complete -c cpc-node -f
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -a genesis -d 'Write a genesis file'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l data-dir -r -a '(__fish_complete_directories)' -d 'Data directory'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l listen -x -d 'API address HOST:PORT'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -s k -r -F -d 'Node key'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l genesis -r -F -d 'Genesis file'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l bootstrap -x -d 'Peer URL (repeatable)'
+complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -l validator -r -F -d 'Validator public key'
+complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -l alloc -x -d 'Initial allocation PUB=AMOUNT'
+complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -s o -r -F -d 'Write the genesis file'
