@@ -89,9 +89,10 @@ expect 2 "verify without --to" -- cpc-verify --cfrag c23.1.stream --from owner.p
 
 # A modified cfrag (one field edited with jq): verify says no, and it does not count.
 for field in e1 z commitment; do
-  other=$(jq -r ".$field" c23.2.stream)
-  jq -c --arg v "$(jq -r ".$field" c23.3.stream)" ".$field = \$v" c23.2.stream > bad.stream
-  [ "$other" != "$(jq -r ".$field" bad.stream)" ] || fail "jq edit of $field"
+  # .["e1"], not .e1: jq 1.6 reads .e1 as a number.
+  other=$(jq -r ".[\"$field\"]" c23.2.stream)
+  jq -c --arg v "$(jq -r ".[\"$field\"]" c23.3.stream)" ".[\"$field\"] = \$v" c23.2.stream > bad.stream
+  [ "$other" != "$(jq -r ".[\"$field\"]" bad.stream)" ] || fail "jq edit of $field"
   expect 1 "modified $field" -- cpc-verify --cfrag bad.stream --from owner.pub --to grantee.pub stream.sealed
   expect_err_contains "cfrag 1 does not verify"
   expect 1 "open with modified $field" -- cpc-encrypt -d -k grantee.key --from owner.pub --cfrag c23.1.stream --cfrag bad.stream stream.sealed -o g.bin
