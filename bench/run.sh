@@ -4,7 +4,10 @@
 #   sign     cpc-sign / cpc-verify on 100,000 NDJSON readings vs raw libsodium
 #   seal     seal + open 1 GiB through a pipe vs age, and vs raw secretstream
 #   startup  process start-up vs /bin/true
-# Usage: bench/run.sh [sign|seal|startup]…   (default: all). BENCH_SEAL_MIB sets the size.
+#   pre      cpc-reencrypt over 10,000 sealed records vs the in-process figure (cpc_pre_bench),
+#            and the grantee opening them with 2 proxies' cfrags
+#   he       cpc-encrypt --he / --sum / -d on cpc/he records (10,000 numbers, 10^6 records)
+# Usage: bench/run.sh [sign|seal|startup|pre|he]…   (default: all). BENCH_SEAL_MIB sets the size.
 # Each pair is run alternately, three rounds, best of each, so a noisy neighbour hurts both
 # sides alike. Prints a markdown table.
 source "$(dirname "$0")/../scripts/common.sh"
@@ -16,7 +19,7 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
 sections=("$@")
-[ ${#sections[@]} -eq 0 ] && sections=(sign seal startup)
+[ ${#sections[@]} -eq 0 ] && sections=(sign seal startup pre he)
 rounds=${BENCH_ROUNDS:-3}
 
 # secs CMD…: wall-clock seconds of one run of a shell command line.
@@ -88,6 +91,45 @@ for section in "${sections[@]}"; do
       "$t_ver" "$t_true" "$(ratio "$t_ver" "$t_true")"
     printf '| start-up: verify one %d-byte record (ms, median) | %.2f | /bin/true %.2f | %s | ≤ 1.5 |\n' \
       "$(wc -c < one.ndjson)" "$t_one" "$t_true" "$(ratio "$t_one" "$t_true")"
+    ;;
+  pre)
+    cpc-keygen -o g.key && cpc-keygen --public -k g.key > g.pub
+    awk 'BEGIN { for (i = 0; i < 10000; i++) printf("{\"device\":\"thermo-17\",\"i\":%d,\"temp\":21.5}\n", i) }' > r.ndjson
+    cpc-encrypt --to k.pub --records r.ndjson > r.sealed
+    cpc-reencrypt grant -k k.key --to g.pub -t 2 -n 3 -o kf
+    sed -n 1p kf > kf1 && sed -n 2p kf > kf2
+    cpc-reencrypt --kfrag kf2 r.sealed > c2
+    tr=(); to=(); inproc=()
+    for _ in $(seq "$rounds"); do
+      inproc+=("$("$B/bench/cpc_pre_bench" --machine | awk '$1 == "reencrypt_batched" { print $2 }')")
+      tr+=("$(secs "cpc-reencrypt --kfrag kf1 r.sealed > c1")")
+      to+=("$(secs "cpc-encrypt -d -k g.key --from k.pub --cfrag c1 --cfrag c2 r.sealed")")
+    done
+    us_rec=$(echo "$(min "${tr[@]}") * 100" | bc -l)  # 10^6 µs / 10^4 records
+    best_in=$(min "${inproc[@]}")
+    printf '| cpc-reencrypt, 10k sealed records (records/s) | %.0f | | | (report) |\n' \
+      "$(echo "10000 / $(min "${tr[@]}")" | bc -l)"
+    printf '| cpc-reencrypt per record vs in process, batched (µs) | %.0f | cpc_pre_bench %.0f | %s | ≤ 1.2 |\n' \
+      "$us_rec" "$best_in" "$(ratio "$us_rec" "$best_in")"
+    printf '| grantee opens 10k records from 2 cfrags each (records/s) | %.0f | | | (report) |\n' \
+      "$(echo "10000 / $(min "${to[@]}")" | bc -l)"
+    ;;
+  he)
+    seq 1 10000 > n.txt
+    cpc-encrypt --he --to k.pub n.txt > n.he
+    for _ in $(seq 100); do cat n.he; done > m.he  # 10^6 records
+    head -n 1000 n.he > d.he
+    te=(); ts=(); td=()
+    for _ in $(seq "$rounds"); do
+      te+=("$(secs "cpc-encrypt --he --to k.pub n.txt")")
+      ts+=("$(secs "cpc-encrypt --sum m.he")")
+      td+=("$(secs "cpc-encrypt -d -k k.key d.he")")
+    done
+    [ "$(cpc-encrypt --sum m.he | cpc-encrypt -d -k k.key)" = 5000500000 ] || echo "he: wrong total" >&2
+    printf '| cpc-encrypt --he, 10k numbers (records/s) | %.0f | | | (report) |\n' "$(echo "10000 / $(min "${te[@]}")" | bc -l)"
+    printf '| cpc-encrypt --sum, 10^6 records (s; records/s) | %.2f; %.0f | | | < 10 s |\n' \
+      "$(min "${ts[@]}")" "$(echo "1000000 / $(min "${ts[@]}")" | bc -l)"
+    printf '| cpc-encrypt -d, 1000 records of 1..1000 (records/s) | %.0f | | | (report) |\n' "$(echo "1000 / $(min "${td[@]}")" | bc -l)"
     ;;
   *) echo "unknown section $section" >&2; exit 2 ;;
   esac

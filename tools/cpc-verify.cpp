@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-verify: check cpc/signed records (printing each verified payload) or a detached
-// cpc/signature over a file (CLI.md "Signatures").
+// cpc/signature over a file (CLI.md "Signatures"), or a proxy's cfrags against the capsules
+// of a sealed input (CLI.md "Re-encryption").
 #include "cpc/io.hpp"
+#include "cpc/keyfile.hpp"
 #include "cpc/ndjson.hpp"
+#include "cpc/reencrypt.hpp"
 #include "cpc/sign.hpp"
 #include "tool_common.hpp"
 
@@ -18,6 +21,21 @@ int verify_detached(const std::string& file, const std::string& sig_path,
     return cpc::tool::fail(s.with_context(sig_path));
   }
   return 0;
+}
+
+int verify_cfrags(const std::string& cfrag_path, const std::string& from, const std::string& to,
+                  const std::string& sealed_path) {
+  auto owner = cpc::keyfile::load_public(from);
+  if (!owner) return cpc::tool::fail(owner.status());
+  auto grantee = cpc::keyfile::load_public(to);
+  if (!grantee) return cpc::tool::fail(grantee.status());
+  cpc::io::InputFile cfrags_in, sealed_in;
+  if (auto s = cfrags_in.open(cfrag_path); !s) return cpc::tool::fail(s);
+  if (auto s = sealed_in.open(sealed_path); !s) return cpc::tool::fail(s);
+  cpc::ndjson::LineReader cfrags(cfrags_in.fd()), sealed(sealed_in.fd());
+  cpc::reencrypt::CapsuleReader capsules(sealed);
+  auto s = cpc::reencrypt::verify_cfrags(cfrags, capsules, *owner, grantee->encrypt);
+  return s ? 0 : cpc::tool::fail(s);
 }
 
 }  // namespace
@@ -40,8 +58,20 @@ int main(int argc, char** argv) {
   app.add_option("--detached", detached, "Verify a detached signature over this file");
   app.add_option("--sig", sig_path, "The cpc/signature file for --detached");
   app.add_option("-o,--output", out_path, "Write payloads to FILE (atomically)");
+  std::string cfrag_path, from, to;
+  app.add_option("--cfrag", cfrag_path,
+                 "Check this file's cpc/cfrag records against the capsules of FILE (sealed)");
+  app.add_option("--from", from, "With --cfrag: the owner (public-key or secret-key file)");
+  app.add_option("--to", to, "With --cfrag: the grantee (public-key or secret-key file)");
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
+
+  if (!cfrag_path.empty() || !from.empty() || !to.empty()) {
+    if (cfrag_path.empty() || from.empty() || to.empty()) {
+      return cpc::tool::fail(cpc::Status::bad_input("--cfrag, --from and --to go together"));
+    }
+    return verify_cfrags(cfrag_path, from, to, input);
+  }
 
   cpc::sign::Keyring trusted;
   for (const auto& spec : signers) {

@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -50,9 +51,41 @@ Result<Ciphertext> encrypt(const group::Point& to, std::int64_t m, unsigned scal
 
 // The componentwise sum. kRefused for different recipients; kBadInput for different scales
 // or a count overflow, or (only for crafted inputs) a component summing to the identity.
+// Two decodes and an encode per component through libsodium's byte API (~12 µs): use sum()
+// or Summer for more than a few ciphertexts.
 Result<Ciphertext> add(const Ciphertext& a, const Ciphertext& b);
-// The sum of a non-empty span (kBadInput when empty), with the same checks as add().
+// The sum of a non-empty span (kBadInput when empty), with the same checks and result as a
+// chain of add() (the message names the first offending index), through Summer.
 Result<Ciphertext> sum(std::span<const Ciphertext> cts);
+
+// A running sum that adds in extended Edwards coordinates (he_field.hpp: public values only)
+// and encodes once in total(): ~0.1 µs per add() instead of ~12 µs, and add_record() parses
+// and validates a record in ~3 µs (two RFC 9496 decodes of our own, the recipient checked
+// once) instead of ~15 µs for parse_he_record() + add(). The result equals the chain of
+// add() (he_test checks it). Memory: constant.
+class Summer {
+ public:
+  Summer();
+  ~Summer();
+  Summer(const Summer&) = delete;
+  Summer& operator=(const Summer&) = delete;
+
+  // Adds one ciphertext, with add()'s checks against the ciphertexts added so far.
+  Status add(const Ciphertext& c);
+  // Adds one cpc/he record: exactly add(parse_he_record(record)), errors included. The
+  // canonical layout that he_record() writes takes the fast path; any other spelling the
+  // strict parser accepts takes the slow one.
+  Status add_record(std::string_view record);
+  // Ciphertexts added so far.
+  std::uint64_t size() const;
+  // The sum. kBadInput when nothing was added or (crafted inputs only) a component sums to
+  // the identity. Cost: 2 inverse square roots + 2 libsodium decodes.
+  Result<Ciphertext> total() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // The same plaintext under fresh randomness: the bytes change, the value does not.
 Ciphertext rerandomize(const Ciphertext& c);
@@ -116,5 +149,22 @@ std::string format_fixed(std::int64_t m, unsigned scale);
 // parser (exact fields, lowercase hex, validated points, scale and count ranges).
 std::string he_record(const Ciphertext& c);
 Result<Ciphertext> parse_he_record(std::string_view record);
+// True when `line` is meant as a cpc/he record (its type field says so); for telling
+// cpc/he input from sealed input before parsing.
+bool is_he_record(std::string_view line);
+
+// Streams for the tools (CLI.md "Encryption"); `lines` yields one line per call (false at
+// the end); errors carry "line N: " with `line_number()` of the source.
+using LineSource = std::function<Result<bool>(std::string_view& line)>;
+using LineNumber = std::function<std::size_t()>;
+using RecordSink = std::function<Status(std::string_view record)>;  // one record, no newline
+// One decimal number per line (parse_fixed at `scale`) -> one fresh cpc/he record each.
+Status encrypt_lines(const LineSource& lines, const LineNumber& line_number, const group::Point& to,
+                     unsigned scale, const RecordSink& out);
+// The sum of every cpc/he record of `lines` (Summer). kBadInput for empty input.
+Result<Ciphertext> sum_lines(const LineSource& lines, const LineNumber& line_number);
+// Decrypts every cpc/he record of `lines` and emits each value as format_fixed.
+Status decrypt_lines(const LineSource& lines, const LineNumber& line_number,
+                     const keys::SecretKey& sk, const RecordSink& out);
 
 }  // namespace cpc::he

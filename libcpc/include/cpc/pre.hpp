@@ -110,6 +110,17 @@ Result<capsule::Key> decapsulate_frags(const keys::SecretKey& grantee, const key
                                        const capsule::Capsule& capsule,
                                        std::span<const CapsuleFragment> cfrags);
 
+// The same for cfrags gathered from several proxies, some of which may be for another
+// capsule or grant, or damaged: a fragment that does not verify is set aside, not an error,
+// and verification stops as soon as t distinct fragments of one grant (same precursor and
+// threshold) have passed. kRefused when no grant reaches its threshold; the message gives
+// the count and the first reason a fragment was set aside. Cost: as decapsulate_frags for
+// the fragments it verifies (7 per fragment up to t, plus t + 1 mults).
+Result<capsule::Key> decapsulate_valid_frags(const keys::SecretKey& grantee,
+                                             const keys::PublicKey& owner,
+                                             const capsule::Capsule& capsule,
+                                             std::span<const CapsuleFragment> cfrags);
+
 // Binary encodings (formats-pre.md §1, §2). Decoding validates lengths, points, scalars
 // (rk non-zero) and the threshold range (kBadInput); not signatures or proofs.
 std::array<std::uint8_t, kKeyFragmentBytes> encode_kfrag(const KeyFragment& kfrag);

@@ -82,7 +82,9 @@ Result<Point> Point::decode(ByteView bytes) {
   if (bytes.size() != kPointBytes) return Status::bad_input("point must be 32 bytes");
   // RFC 9496 §4.3.1: reject non-canonical encodings and non-points; crypto.md §1: and the
   // identity, which no honest party ever sends.
-  if (crypto_core_ristretto255_is_valid_point(bytes.data()) != 1) {
+  // libsodium 1.0.18 ignores the top bit (a second spelling of every point, s + 2^255 >= p),
+  // so it is checked here.
+  if ((bytes[31] & 0x80) != 0 || crypto_core_ristretto255_is_valid_point(bytes.data()) != 1) {
     return Status::bad_input("invalid ristretto255 point encoding");
   }
   if (sodium_is_zero(bytes.data(), bytes.size()) == 1) {

@@ -52,17 +52,6 @@ Result<Ciphertext> add(const Ciphertext& a, const Ciphertext& b) {
   return Ciphertext{a.to, *c1, *c2, a.scale, a.count + b.count};
 }
 
-Result<Ciphertext> sum(std::span<const Ciphertext> cts) {
-  if (cts.empty()) return Status::bad_input("nothing to sum");
-  Ciphertext acc = cts.front();
-  for (std::size_t i = 1; i < cts.size(); ++i) {
-    auto s = add(acc, cts[i]);
-    if (!s) return s.status().with_context("ciphertext #" + std::to_string(i));
-    acc = *s;
-  }
-  return acc;
-}
-
 Ciphertext rerandomize(const Ciphertext& c) {
   for (;;) {
     Scalar r = Scalar::random();

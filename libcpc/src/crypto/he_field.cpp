@@ -8,7 +8,7 @@
 namespace cpc::he::field {
 namespace {
 
-// Exponents, little-endian: p - 2, (p - 5) / 8 and (p - 1) / 4.
+// Exponents, little-endian: p - 2 and (p - 1) / 4.
 constexpr std::array<std::uint8_t, 32> le_exponent(std::uint8_t low, std::uint8_t high) {
   std::array<std::uint8_t, 32> e{};
   for (auto& b : e) b = 0xff;
@@ -17,7 +17,6 @@ constexpr std::array<std::uint8_t, 32> le_exponent(std::uint8_t low, std::uint8_
   return e;
 }
 constexpr auto kPMinus2 = le_exponent(0xeb, 0x7f);       // 2^255 - 21
-constexpr auto kPMinus5Over8 = le_exponent(0xfd, 0x0f);  // 2^252 - 3
 constexpr auto kPMinus1Over4 = le_exponent(0xfb, 0x1f);  // 2^253 - 5
 
 Fe pow(const Fe& a, const std::array<std::uint8_t, 32>& e) {
@@ -27,6 +26,26 @@ Fe pow(const Fe& a, const std::array<std::uint8_t, 32>& e) {
     if ((e[bit / 8] >> (bit % 8)) & 1) r = mul(r, a);
   }
   return r;
+}
+
+// a^(2^252 - 3) by the addition chain of ref10's pow22523: 250 squarings, 11 multiplications.
+Fe sq_times(Fe a, int n) {
+  for (int i = 0; i < n; ++i) a = sq(a);
+  return a;
+}
+Fe pow22523(const Fe& z) {
+  Fe t0 = sq(z);
+  Fe t1 = mul(z, sq_times(t0, 2));  // z^9
+  t0 = mul(t0, t1);                 // z^11
+  t0 = mul(t1, sq(t0));             // z^(2^5 - 1)
+  t0 = mul(sq_times(t0, 5), t0);    // 2^10 - 1
+  t1 = mul(sq_times(t0, 10), t0);   // 2^20 - 1
+  t1 = mul(sq_times(t1, 20), t1);   // 2^40 - 1
+  t0 = mul(sq_times(t1, 10), t0);   // 2^50 - 1
+  t1 = mul(sq_times(t0, 50), t0);   // 2^100 - 1
+  t1 = mul(sq_times(t1, 100), t1);  // 2^200 - 1
+  t0 = mul(sq_times(t1, 50), t0);   // 2^250 - 1
+  return mul(sq_times(t0, 2), z);   // 2^252 - 3
 }
 
 Fe neg(const Fe& a) {
@@ -56,16 +75,18 @@ const Constants& constants() {
   return c;
 }
 
-// RFC 9496 §4.2 SQRT_RATIO_M1(u, v); the caller knows u/v is a square.
-Fe sqrt_ratio_m1(const Fe& u, const Fe& v) {
+// RFC 9496 §4.2 SQRT_RATIO_M1(u, v): r = abs(sqrt(u/v)) and whether u/v was a square.
+Fe sqrt_ratio_m1(const Fe& u, const Fe& v, bool* was_square = nullptr) {
   const Fe& i = constants().sqrt_m1;
   Fe v3 = mul(sq(v), v);
   Fe v7 = mul(sq(v3), v);
-  Fe r = mul(mul(u, v3), pow(mul(u, v7), kPMinus5Over8));
+  Fe r = mul(mul(u, v3), pow22523(mul(u, v7)));
   Fe check = mul(v, sq(r));
+  bool correct = equal(check, u);
   bool flipped = equal(check, neg(u));
   bool flipped_i = equal(check, neg(mul(u, i)));
   if (flipped || flipped_i) r = mul(r, i);
+  if (was_square != nullptr) *was_square = correct || flipped;
   return abs(r);
 }
 
@@ -149,6 +170,47 @@ Point decode_ristretto(const std::array<std::uint8_t, 32>& bytes) {
   Fe x = abs(mul(add(s, s), den_x));
   Fe y = mul(u1, den_y);
   return {x, y, one, mul(x, y)};
+}
+
+bool decode_ristretto_checked(const std::uint8_t* bytes, Point& out) {
+  // RFC 9496 §4.3.1.
+  const Fe one = from_u64(1);
+  Fe s = from_bytes(bytes);
+  if (std::memcmp(to_bytes(s).data(), bytes, 32) != 0 || (bytes[0] & 1)) return false;
+  Fe ss = sq(s);
+  Fe u1 = sub(one, ss);
+  Fe u2 = add(one, ss);
+  Fe u2_sqr = sq(u2);
+  Fe v = sub(neg(mul(constants().d, sq(u1))), u2_sqr);
+  bool was_square = false;
+  Fe invsqrt = sqrt_ratio_m1(one, mul(v, u2_sqr), &was_square);
+  Fe den_x = mul(invsqrt, u2);
+  Fe den_y = mul(mul(invsqrt, den_x), v);
+  Fe x = abs(mul(add(s, s), den_x));
+  Fe y = mul(u1, den_y);
+  Fe t = mul(x, y);
+  if (!was_square || is_negative(t) || is_zero(y)) return false;
+  out = {x, y, one, t};
+  return true;
+}
+
+std::array<std::uint8_t, 32> encode_ristretto(const Point& p) {
+  // RFC 9496 §4.3.2. INVSQRT_A_MINUS_D = abs(1/sqrt(a - d)), a = -1.
+  static const Fe kInvsqrtAMinusD =
+      sqrt_ratio_m1(from_u64(1), sub(neg(from_u64(1)), constants().d));
+  const Fe& i = constants().sqrt_m1;
+  Fe u1 = mul(add(p.z, p.y), sub(p.z, p.y));
+  Fe u2 = mul(p.x, p.y);
+  Fe invsqrt = sqrt_ratio_m1(from_u64(1), mul(u1, sq(u2)));
+  Fe den1 = mul(invsqrt, u1);
+  Fe den2 = mul(invsqrt, u2);
+  Fe z_inv = mul(mul(den1, den2), p.t);
+  bool rotate = is_negative(mul(p.t, z_inv));
+  Fe x = rotate ? mul(p.y, i) : p.x;
+  Fe y = rotate ? mul(p.x, i) : p.y;
+  Fe den_inv = rotate ? mul(den1, kInvsqrtAMinusD) : den2;
+  if (is_negative(mul(x, z_inv))) y = neg(y);
+  return to_bytes(abs(mul(den_inv, sub(p.z, y))));
 }
 
 std::uint64_t key64(const Point& p, const Fe& z_inverse) {
