@@ -207,7 +207,11 @@ TEST_CASE("server enforces the per-IP limit and the idle timeout", "[net][server
   CHECK_FALSE(refused);
   // The idle timeout closes a and b, freeing the slots.
   a->receive(4000, "");
+  b->receive(4000, "");
   CHECK(a->closed());
+  CHECK(b->closed());
+  // MHD releases the per-IP slot when it cleans the connection up, just after the close.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto later = c.get(url(*s, "/v1/third"));
   REQUIRE(later);
   CHECK(later->status == 200);
