@@ -46,8 +46,9 @@ Result<std::uint64_t> get_varint(ByteView& in);
 
 // --- CIDs ---
 
-// A CIDv1 with a sha2-256 multihash. `codec` is kRaw or kDagPb for every Cid this module
-// returns; to_string/to_bytes encode any codec that fits in one varint byte pattern.
+// A CIDv1 with a sha2-256 multihash. `codec` is kRaw or kDagPb in every Cid this module
+// returns; to_string and to_bytes encode whatever codec is set (tests use that to build
+// CIDs that parse and from_bytes must reject).
 struct Cid {
   std::uint64_t codec = kRaw;
   std::array<std::uint8_t, kDigestSize> digest{};

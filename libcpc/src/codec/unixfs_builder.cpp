@@ -30,7 +30,7 @@ FileBuilder::FileBuilder(BlockSink emit, std::size_t chunk_size, std::size_t max
 
 Status FileBuilder::write(ByteView data) {
   CPC_RETURN_IF_ERROR(state_);
-  size_ += data.size();
+  const std::size_t total = data.size();
   while (!data.empty()) {
     if (partial_.empty() && data.size() >= chunk_size_) {
       // Whole chunk in the caller's buffer: hash and emit it in place.
@@ -49,6 +49,7 @@ Status FileBuilder::write(ByteView data) {
       partial_.clear();
     }
   }
+  size_ += total;
   return Status::ok();
 }
 
