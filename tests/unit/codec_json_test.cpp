@@ -120,8 +120,19 @@ TEST_CASE("json parse enforces the depth and size limits", "[codec][json]") {
 TEST_CASE("json parse keeps numbers within I-JSON", "[codec][json]") {
   CHECK(parse("9007199254740991").value() == 9007199254740991LL);
   CHECK(parse("-9007199254740991").value() == -9007199254740991LL);
-  CHECK(parse_error("9007199254740992") == "integer 9007199254740992 outside ±(2^53-1)");
-  CHECK(parse_error("-9007199254740992") == "integer -9007199254740992 outside ±(2^53-1)");
+  CHECK(parse_error("9007199254740993") == "integer 9007199254740993 outside ±(2^53-1)");
+  CHECK(parse_error("-9007199254740993") == "integer -9007199254740993 outside ±(2^53-1)");
+  CHECK(parse_error("1152921504606846976") ==  // 2^60 exactly, but not its canonical spelling
+        "integer 1152921504606846976 outside ±(2^53-1)");
+  // Large integers already in RFC 8785 form are the doubles they name, so canonical output
+  // always parses back to itself.
+  for (const char* canonical : {"9007199254740992", "-9007199254740992", "1152921504606847000",
+                                "100000000000000000000", "295147905179352830000"}) {
+    auto v = cpc::json::parse(canonical);
+    REQUIRE(v);
+    CHECK(v->is_number_float());
+    CHECK(cpc::json::canonicalize(*v) == canonical);
+  }
   CHECK(parse_error("[18446744073709551615]") == "integer 18446744073709551615 outside ±(2^53-1)");
   CHECK(parse_error("-9223372036854775809") == "integer -9223372036854775809 outside ±(2^53-1)");
   CHECK(parse_error(std::string(50, '9')) ==

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -180,16 +179,10 @@ TEST_CASE("he: the full range ±2^40 with the default table", "[he][table]") {
                          std::int64_t{65535} * 1000000}) {
     CAPTURE(m);
     auto c = cpc::he::encrypt(a, m).value();
-    auto t0 = std::chrono::steady_clock::now();
+    // Correctness only: the 0.5 s target is measured by bench/cpc_pre_bench, not here.
     auto d = cpc::he::decrypt(sk, c);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     REQUIRE(d);
     CHECK(*d == m);
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
-    CHECK(secs < 1.0);  // the contract is < 0.5 s; slack for a loaded machine
-#else
-    (void)secs;  // debug and sanitizer builds are not timed
-#endif
   }
   auto over =
       cpc::he::add(cpc::he::encrypt(a, cpc::he::kMaxAbs).value(), cpc::he::encrypt(a, 1).value())

@@ -122,20 +122,27 @@ class Builder {
   bool null() { return put(nullptr); }
   bool boolean(bool b) { return put(b); }
   bool number_integer(std::int64_t v) {
-    if (v < -kMaxSafeInteger || v > kMaxSafeInteger) return fail(out_of_range(std::to_string(v)));
+    if (v < -kMaxSafeInteger || v > kMaxSafeInteger) return large_integer(std::to_string(v));
     return put(v);
   }
   bool number_unsigned(std::uint64_t v) {
-    if (v > static_cast<std::uint64_t>(kMaxSafeInteger)) {
-      return fail(out_of_range(std::to_string(v)));
-    }
+    if (v > static_cast<std::uint64_t>(kMaxSafeInteger)) return large_integer(std::to_string(v));
     return put(v);
   }
   bool number_float(double v, const std::string& token) {
     if (!std::isfinite(v)) return fail("number out of range");
     // An integer token too long for int64/uint64 arrives here as a double.
-    if (token.find_first_of(".eE") == std::string::npos) return fail(out_of_range(token));
+    if (token.find_first_of(".eE") == std::string::npos) return large_integer(token);
     return put(v);
+  }
+  // An integer beyond ±(2^53-1) names a double only approximately. It is accepted when it is
+  // written exactly as RFC 8785 writes that double (e.g. 100000000000000000000 for 1e20), so
+  // canonical output always parses back to itself; any other spelling would silently change
+  // value and is refused (docs/json.md).
+  bool large_integer(const std::string& token) {
+    double d = std::strtod(token.c_str(), nullptr);
+    if (!std::isfinite(d) || canonicalize(Value(d)) != token) return fail(out_of_range(token));
+    return put(d);
   }
   bool string(std::string& s) {
     if (auto why = check_text(s); !why.empty()) return fail("string contains " + why);
