@@ -80,7 +80,7 @@ Result<Block> ChainState::build_block(const PubKey& proposer, std::uint64_t roun
                                       std::span<const Evidence> evidence,
                                       std::optional<CommitCertificate> last_commit,
                                       const BlockLimits& limits,
-                                      std::vector<Hash>* skipped) const {
+                                      std::vector<Hash>* skipped, Executed* executed) const {
   Block b;
   BlockHeader& h = b.header;
   h.chain = genesis_.chain;
@@ -121,6 +121,12 @@ Result<Block> ChainState::build_block(const PubKey& proposer, std::uint64_t roun
   h.tx_root = merkle_root(ids);
   h.evidence_root = evidence_root(b.evidence);
   h.last_commit = b.last_commit ? commit_hash(*b.last_commit) : Hash{};
+  if (executed != nullptr) {
+    executed->block_hash = block_hash(h);
+    executed->state_root = h.state_root;
+    executed->tx_ids = std::move(ids);
+    executed->writes = std::move(ov.batch());
+  }
   return b;
 }
 

@@ -100,6 +100,30 @@ PubKey ChainState::proposer(std::uint64_t round) const {
   return validators_.validators()[chosen].key;
 }
 
+struct TxSandbox::Impl {
+  Overlay ov;
+  detail::ApplyContext ctx;
+};
+
+TxSandbox::TxSandbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TxSandbox::~TxSandbox() = default;
+TxSandbox::TxSandbox(TxSandbox&&) noexcept = default;
+TxSandbox& TxSandbox::operator=(TxSandbox&&) noexcept = default;
+
+Status TxSandbox::apply(const Tx& tx, const Hash& id, bool check_signature) {
+  impl_->ctx.check_signature = check_signature;
+  return detail::apply_tx(impl_->ov, tx, id, impl_->ctx);
+}
+
+Account TxSandbox::account(const PubKey& key) const {
+  return impl_->ov.account(key);
+}
+
+TxSandbox ChainState::sandbox() const {
+  return TxSandbox(std::make_unique<TxSandbox::Impl>(
+      TxSandbox::Impl{Overlay(store_), detail::ApplyContext{genesis_, validators_, height_ + 1, true}}));
+}
+
 Status ChainState::check_tx(const Tx& tx) const {
   Overlay ov(store_);
   detail::ApplyContext ctx{genesis_, validators_, height_ + 1, true};

@@ -84,6 +84,28 @@ struct BlockLimits {
   std::size_t max_bytes = std::size_t{16} << 20;  // sum of canonical tx sizes
 };
 
+class ChainState;
+
+// Transactions applied on top of the committed state as if in the next block, without
+// storing anything: the mempool's view of its pending transactions. Valid until the
+// ChainState commits another block (then make a new one).
+class TxSandbox {
+ public:
+  ~TxSandbox();
+  TxSandbox(TxSandbox&&) noexcept;
+  TxSandbox& operator=(TxSandbox&&) noexcept;
+  // Applies `tx` (id = tx_id(tx)) after the transactions applied so far; on error nothing
+  // changes. check_signature = false skips the Ed25519 check of a tx already verified.
+  Status apply(const Tx& tx, const Hash& id, bool check_signature = true);
+  Account account(const PubKey& key) const;
+
+ private:
+  friend class ChainState;
+  struct Impl;
+  explicit TxSandbox(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class ChainState {
  public:
   // Opens the chain in `store`: an empty store is initialised with the genesis state
@@ -113,18 +135,23 @@ class ChainState {
   // The proposer of (height() + 1, round) (consensus.md §6.5).
   PubKey proposer(std::uint64_t round) const;
 
+  // A sandbox over the committed state (see TxSandbox).
+  TxSandbox sandbox() const;
+
   // Checks `tx` against the committed state as if applied in the next block:
   // form, chain id, signature, nonce, and the rules of its operation.
   Status check_tx(const Tx& tx) const;
 
   // Builds the proposer's block for height() + 1: applies `candidates` in order, skipping
   // (and listing in `skipped`, if given) those that fail; then computes the roots.
-  // `evidence` entries that fail are dropped too. The result executes successfully.
+  // `evidence` entries that fail are dropped too. The result executes successfully;
+  // `executed`, if given, receives what execute() would return for it.
   Result<Block> build_block(const PubKey& proposer, std::uint64_t round, std::uint64_t time_ms,
                             std::span<const Tx> candidates, std::span<const Evidence> evidence,
                             std::optional<CommitCertificate> last_commit,
                             const BlockLimits& limits = {},
-                            std::vector<Hash>* skipped = nullptr) const;
+                            std::vector<Hash>* skipped = nullptr,
+                            Executed* executed = nullptr) const;
 
   // Validates `block` as the next block (consensus.md §4.4) and returns its writes.
   // Verifies every transaction signature (one Ed25519 verification per tx) and the body's
