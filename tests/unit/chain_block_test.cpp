@@ -46,8 +46,10 @@ TEST_CASE("genesis records round trip and are strict", "[chain][genesis]") {
   REQUIRE(g);
   CHECK(genesis_record(*g) == rec);
   CHECK(genesis_hash(*g) == c.cs->genesis_hash());
-  CHECK(parse_genesis(R"({"type":"cpc/genesis","version":1,"chain":"x","time":0,"validators":[],"alloc":[]})")
-            .status().code() == Code::kBadInput);
+  CHECK(parse_genesis(
+            R"({"type":"cpc/genesis","version":1,"chain":"x","time":0,"validators":[],"alloc":[]})")
+            .status()
+            .code() == Code::kBadInput);
   Genesis dup = c.genesis;
   dup.validators.push_back(dup.validators[0]);
   CHECK(parse_genesis(genesis_record(dup)).status().code() == Code::kBadInput);
@@ -69,7 +71,8 @@ TEST_CASE("genesis records round trip and are strict", "[chain][genesis]") {
 TEST_CASE("Merkle proofs: valid, tampered, wrong index", "[chain][merkle]") {
   for (std::size_t n : {1u, 2u, 3u, 5u, 8u, 13u}) {
     std::vector<Hash> leaves(n);
-    for (std::size_t i = 0; i < n; ++i) leaves[i] = h32("leaf", {ByteView(reinterpret_cast<std::uint8_t*>(&i), sizeof i)});
+    for (std::size_t i = 0; i < n; ++i)
+      leaves[i] = h32("leaf", {ByteView(reinterpret_cast<std::uint8_t*>(&i), sizeof i)});
     Hash root = merkle_root(leaves);
     for (std::size_t i = 0; i < n; ++i) {
       auto path = merkle_path(leaves, i);

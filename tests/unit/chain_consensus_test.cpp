@@ -75,7 +75,8 @@ TEST_CASE("with 1 of 4 silent the others keep committing", "[chain][consensus]")
   CHECK(reps[silent].missed > 0);
 }
 
-TEST_CASE("with 2 of 4 silent the chain stops, and resumes when one returns", "[chain][consensus]") {
+TEST_CASE("with 2 of 4 silent the chain stops, and resumes when one returns",
+          "[chain][consensus]") {
   Sim sim(4, 5);
   sim.start();
   sim.run_for(5'000);

@@ -144,9 +144,11 @@ class Sim {
     std::string k = key_of(e.what);
     if (!n.seen.insert(k).second) return;
     send_all(e.node, e.what);  // gossip: relay once
-    if (const auto* p = std::get_if<Proposal>(&e.what)) handle(e.node, n.engine->on_proposal(*p, now));
+    if (const auto* p = std::get_if<Proposal>(&e.what))
+      handle(e.node, n.engine->on_proposal(*p, now));
     if (const auto* v = std::get_if<Vote>(&e.what)) handle(e.node, n.engine->on_vote(*v, now));
-    if (const auto* x = std::get_if<Evidence>(&e.what)) handle(e.node, n.engine->on_evidence(*x, now));
+    if (const auto* x = std::get_if<Evidence>(&e.what))
+      handle(e.node, n.engine->on_evidence(*x, now));
   }
 
   // The Byzantine validator sends a conflicting twin of each message to half the network.
@@ -170,9 +172,9 @@ class Sim {
     SimNode& n = *nodes[i];
     for (const auto& a : actions) {
       if (const auto* p = std::get_if<BroadcastProposal>(&a)) {
-        n.byzantine && n.up ? equivocate(i, p->proposal) : send_all(i, p->proposal);
+        n.byzantine&& n.up ? equivocate(i, p->proposal) : send_all(i, p->proposal);
       } else if (const auto* v = std::get_if<BroadcastVote>(&a)) {
-        n.byzantine && n.up ? equivocate(i, v->vote) : send_all(i, v->vote);
+        n.byzantine&& n.up ? equivocate(i, v->vote) : send_all(i, v->vote);
       } else if (const auto* x = std::get_if<BroadcastEvidence>(&a)) {
         send_all(i, x->evidence);
       } else if (const auto* t = std::get_if<ScheduleTimeout>(&a)) {

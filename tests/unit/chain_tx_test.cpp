@@ -19,7 +19,6 @@ void refused_with(const TestChain& c, const Tx& tx, const std::string& reason) {
   INFO(st.message());
   CHECK(st.code() == Code::kRefused);
   CHECK(st.message().find(reason) != std::string::npos);
-
 }
 
 Tx register_tx(const TestChain& c, std::size_t user, std::uint64_t off = 0) {
@@ -207,8 +206,8 @@ TEST_CASE("a block containing a refused transaction is refused", "[chain][tx]") 
   over.amount = 5000;
   over = c.signed_tx(1, over);
   std::vector<Hash> skipped;
-  auto b = c.cs->build_block(c.vals[0].public_key().sign, 0, c.cs->head_time() + 1, std::vector<Tx>{good, over},
-                             {}, std::nullopt, {}, &skipped);
+  auto b = c.cs->build_block(c.vals[0].public_key().sign, 0, c.cs->head_time() + 1,
+                             std::vector<Tx>{good, over}, {}, std::nullopt, {}, &skipped);
   REQUIRE(b);
   CHECK(b->txs.size() == 1);
   REQUIRE(skipped.size() == 1);

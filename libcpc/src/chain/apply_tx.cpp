@@ -46,7 +46,8 @@ void release_escrows(Overlay& ov, std::string_view cid, const PubKey& buyer, con
   ov.set_ids(bkey, ids);
 }
 
-Status apply_op(Overlay& ov, const Tx& tx, const Hash& id, Account& sender, const ApplyContext& ctx) {
+Status apply_op(Overlay& ov, const Tx& tx, const Hash& id, Account& sender,
+                const ApplyContext& ctx) {
   switch (tx.op) {
     case Op::kTransfer: {
       if (tx.amount > sender.balance) return refused("insufficient balance");

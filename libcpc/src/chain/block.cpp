@@ -98,7 +98,8 @@ Result<Block> block_from_json(const json::Value& v) {
   auto h = header_from_json(*hv);
   CPC_RETURN_IF_ERROR(h);
   b.header = *h;
-  if (!txs->is_array() || !ev->is_array()) return Status::bad_input("block: txs and evidence must be arrays");
+  if (!txs->is_array() || !ev->is_array())
+    return Status::bad_input("block: txs and evidence must be arrays");
   b.txs.reserve(txs->size());
   for (const auto& t : *txs) {
     auto tx = tx_from_json(t);
@@ -150,20 +151,23 @@ Result<CommittedBlock> parse_committed_block(std::string_view record) {
 }
 
 std::string proposal_record(const Proposal& p) {
-  json::Value v = {{"type", "cpc/proposal"}, {"vote", vote_to_json(p.vote)}, {"block", block_to_json(p.block)}};
+  json::Value v = {
+      {"type", "cpc/proposal"}, {"vote", vote_to_json(p.vote)}, {"block", block_to_json(p.block)}};
   return json::canonicalize(v);
 }
 
 Result<Proposal> parse_proposal(std::string_view record) {
   return parse_with<Proposal>(record, [](const json::Value& v) -> Result<Proposal> {
     detail::Fields f(v, "proposal");
-    if (f.str("type", 32) != "cpc/proposal" && f.ok()) return Status::bad_input("proposal: wrong type");
+    if (f.str("type", 32) != "cpc/proposal" && f.ok())
+      return Status::bad_input("proposal: wrong type");
     const json::Value* vo = f.value("vote");
     const json::Value* b = f.value("block");
     CPC_RETURN_IF_ERROR(f.finish());
     auto vote = vote_from_json(*vo);
     CPC_RETURN_IF_ERROR(vote);
-    if (vote->type != VoteType::kProposal) return Status::bad_input("proposal: vote is not a proposal");
+    if (vote->type != VoteType::kProposal)
+      return Status::bad_input("proposal: vote is not a proposal");
     auto block = block_from_json(*b);
     CPC_RETURN_IF_ERROR(block);
     return Proposal{std::move(*vote), std::move(*block)};

@@ -61,7 +61,8 @@ bool Consensus::accept_vote(const Vote& v, Out& out) {
   auto it = votes.find(v.validator);
   if (it != votes.end()) {
     // Only the first vote counts; a different second one is equivocation.
-    if (!it->second.same_value(v) && verify_vote_signature(v)) note_equivocation(it->second, v, out);
+    if (!it->second.same_value(v) && verify_vote_signature(v))
+      note_equivocation(it->second, v, out);
     return false;
   }
   if (!verify_vote_signature(v)) {
@@ -91,7 +92,8 @@ bool Consensus::buffer_future(std::uint64_t height, const std::variant<Proposal,
     future_.push_back(m);
   }
   // Two or more heights ahead: this node missed a block; fetch it (rate-limited).
-  if (height > height_ + 1 && (last_request_ == 0 || now >= last_request_ + config_.rebroadcast_ms)) {
+  if (height > height_ + 1 &&
+      (last_request_ == 0 || now >= last_request_ + config_.rebroadcast_ms)) {
     last_request_ = now;
     out.push_back(RequestBlocks{state_.height() + 1});
   }

@@ -87,7 +87,8 @@ void Consensus::start_round(std::uint64_t round, std::uint64_t now, Out& out) {
   if (key_ != nullptr && state_.proposer(round) == key_->public_key().sign) {
     propose(now, out);
   } else {
-    schedule(Step::kPropose, round, config_.propose_ms + round * config_.propose_delta_ms, now, out);
+    schedule(Step::kPropose, round, config_.propose_ms + round * config_.propose_delta_ms, now,
+             out);
   }
 }
 
@@ -184,16 +185,19 @@ void Consensus::check_rules(std::uint64_t now, Out& out) {
         cast(VoteType::kPrevote, ok ? std::optional<Hash>(id) : std::nullopt, out, now);
         changed = true;
       } else if (vr < static_cast<std::int64_t>(round_) &&
-                 power_for(rounds_[static_cast<std::uint64_t>(vr)].prevotes, id) >= q) {  // Line 28.
+                 power_for(rounds_[static_cast<std::uint64_t>(vr)].prevotes, id) >=
+                     q) {  // Line 28.
         bool ok = valid(id, now) && (locked_round_ <= vr || locked_value_ == id);
         step_ = Step::kPrevote;
         cast(VoteType::kPrevote, ok ? std::optional<Hash>(id) : std::nullopt, out, now);
         changed = true;
       }
     }
-    if (step_ == Step::kPrevote && !rs.prevote_timeout && power_any(rs.prevotes) >= q) {  // Line 34.
+    if (step_ == Step::kPrevote && !rs.prevote_timeout &&
+        power_any(rs.prevotes) >= q) {  // Line 34.
       rs.prevote_timeout = true;
-      schedule(Step::kPrevote, round_, config_.prevote_ms + round_ * config_.prevote_delta_ms, now, out);
+      schedule(Step::kPrevote, round_, config_.prevote_ms + round_ * config_.prevote_delta_ms, now,
+               out);
     }
     if ((step_ == Step::kPrevote || step_ == Step::kPrecommit) && rs.proposal && !rs.locked_once &&
         power_for(rs.prevotes, id) >= q && valid(id, now)) {  // Line 36.

@@ -21,7 +21,8 @@ Result<Executed> ChainState::execute(const Block& block, const BlockLimits& limi
   const BlockHeader& h = block.header;
   if (h.chain != genesis_.chain) return refused("wrong chain id");
   if (h.height != height_ + 1) {
-    return refused("height " + std::to_string(h.height) + ", expected " + std::to_string(height_ + 1));
+    return refused("height " + std::to_string(h.height) + ", expected " +
+                   std::to_string(height_ + 1));
   }
   if (h.prev != head_hash_) return refused("does not extend the head " + short_hex(head_hash_));
   if (h.time_ms <= head_time_) return refused("time not after the previous block's");
@@ -41,15 +42,17 @@ Result<Executed> ChainState::execute(const Block& block, const BlockLimits& limi
   }
   if (bytes > limits.max_bytes) return refused("transactions exceed the block size limit");
   if (merkle_root(ex.tx_ids) != h.tx_root) return refused("transaction root does not match");
-  if (evidence_root(block.evidence) != h.evidence_root) return refused("evidence root does not match");
+  if (evidence_root(block.evidence) != h.evidence_root)
+    return refused("evidence root does not match");
   if (h.height == 1) {
     if (block.last_commit || h.last_commit != Hash{}) return refused("block 1 has no last commit");
   } else {
     if (!block.last_commit) return refused("missing the previous block's certificate");
-    if (commit_hash(*block.last_commit) != h.last_commit) return refused("last commit hash does not match");
-    CPC_RETURN_IF_ERROR(verify_certificate(*block.last_commit, validators_, genesis_.chain, height_,
-                                           head_hash_)
-                            .with_context("block: last commit"));
+    if (commit_hash(*block.last_commit) != h.last_commit)
+      return refused("last commit hash does not match");
+    CPC_RETURN_IF_ERROR(
+        verify_certificate(*block.last_commit, validators_, genesis_.chain, height_, head_hash_)
+            .with_context("block: last commit"));
   }
 
   detail::Overlay ov(store_);
@@ -79,8 +82,8 @@ Result<Block> ChainState::build_block(const PubKey& proposer, std::uint64_t roun
                                       std::uint64_t time_ms, std::span<const Tx> candidates,
                                       std::span<const Evidence> evidence,
                                       std::optional<CommitCertificate> last_commit,
-                                      const BlockLimits& limits,
-                                      std::vector<Hash>* skipped, Executed* executed) const {
+                                      const BlockLimits& limits, std::vector<Hash>* skipped,
+                                      Executed* executed) const {
   Block b;
   BlockHeader& h = b.header;
   h.chain = genesis_.chain;
@@ -89,7 +92,8 @@ Result<Block> ChainState::build_block(const PubKey& proposer, std::uint64_t roun
   h.prev = head_hash_;
   h.time_ms = std::max(time_ms, head_time_ + 1);
   h.proposer = proposer;
-  if (h.height > 1 && !last_commit) return Status::bad_input("build_block: a last commit is required");
+  if (h.height > 1 && !last_commit)
+    return Status::bad_input("build_block: a last commit is required");
   b.last_commit = h.height > 1 ? std::move(last_commit) : std::nullopt;
 
   detail::Overlay ov(store_);

@@ -78,9 +78,10 @@ std::string genesis_record(const Genesis& g) {
   json::Value vs = json::Value::array();
   for (const auto& v : g.validators) vs.push_back({{"key", to_hex(v.key)}, {"power", v.power}});
   json::Value as = json::Value::array();
-  for (const auto& a : g.alloc) as.push_back({{"account", to_hex(a.account)}, {"amount", a.amount}});
-  json::Value rec = {{"type", "cpc/genesis"}, {"version", 1},          {"chain", g.chain},
-                     {"time", g.time_ms},     {"validators", vs},      {"alloc", as}};
+  for (const auto& a : g.alloc)
+    as.push_back({{"account", to_hex(a.account)}, {"amount", a.amount}});
+  json::Value rec = {{"type", "cpc/genesis"}, {"version", 1},     {"chain", g.chain},
+                     {"time", g.time_ms},     {"validators", vs}, {"alloc", as}};
   return json::canonicalize(rec);
 }
 

@@ -30,26 +30,43 @@ void check(const F& f, std::string_view what) {
 }  // namespace
 
 void corrupt(std::string_view what) {
-  std::fprintf(stderr, "cpc: corrupt chain state (%.*s)\n", static_cast<int>(what.size()), what.data());
+  std::fprintf(stderr, "cpc: corrupt chain state (%.*s)\n", static_cast<int>(what.size()),
+               what.data());
   std::abort();
 }
 
-std::string account_key(const PubKey& k) { return "a/" + to_hex(k); }
-std::string data_key(std::string_view cid) { return "d/" + std::string(cid); }
-std::string grant_key(const Hash& id) { return "g/" + to_hex(id); }
-std::string escrow_key(const Hash& id) { return "e/" + to_hex(id); }
+std::string account_key(const PubKey& k) {
+  return "a/" + to_hex(k);
+}
+std::string data_key(std::string_view cid) {
+  return "d/" + std::string(cid);
+}
+std::string grant_key(const Hash& id) {
+  return "g/" + to_hex(id);
+}
+std::string escrow_key(const Hash& id) {
+  return "e/" + to_hex(id);
+}
 std::string escrow_buyer_key(std::string_view cid, const PubKey& buyer) {
   return "eb/" + std::string(cid) + "/" + to_hex(buyer);
 }
-std::string escrow_due_key(std::uint64_t deadline) { return "ed/" + std::to_string(deadline); }
-std::string validator_key(const PubKey& k) { return "v/" + to_hex(k); }
-std::string evidence_key(const Hash& id) { return "x/" + to_hex(id); }
+std::string escrow_due_key(std::uint64_t deadline) {
+  return "ed/" + std::to_string(deadline);
+}
+std::string validator_key(const PubKey& k) {
+  return "v/" + to_hex(k);
+}
+std::string evidence_key(const Hash& id) {
+  return "x/" + to_hex(id);
+}
 std::string block_key(std::uint64_t height) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "b/%016llx", static_cast<unsigned long long>(height));
   return buf;
 }
-std::string tx_key(const Hash& id) { return "t/" + to_hex(id); }
+std::string tx_key(const Hash& id) {
+  return "t/" + to_hex(id);
+}
 
 bool is_state_key(std::string_view key) {
   return !(key.starts_with("meta/") || key.starts_with("b/") || key.starts_with("t/"));
@@ -57,11 +74,13 @@ bool is_state_key(std::string_view key) {
 
 std::string encode(const Account& a) {
   // Canonical JSON written by hand: the hottest record ("balance" < "nonce").
-  return "{\"balance\":" + std::to_string(a.balance) + ",\"nonce\":" + std::to_string(a.nonce) + "}";
+  return "{\"balance\":" + std::to_string(a.balance) + ",\"nonce\":" + std::to_string(a.nonce) +
+         "}";
 }
 
 std::string encode(const DataRecord& d) {
-  json::Value v = {{"owner", to_hex(d.owner)}, {"size", d.size}, {"meta", d.meta}, {"height", d.height}};
+  json::Value v = {
+      {"owner", to_hex(d.owner)}, {"size", d.size}, {"meta", d.meta}, {"height", d.height}};
   if (d.price) v["price"] = *d.price;
   return json::canonicalize(v);
 }
@@ -69,21 +88,28 @@ std::string encode(const DataRecord& d) {
 std::string encode(const Grant& g) {
   json::Value ps = json::Value::array();
   for (const auto& p : g.proxies) ps.push_back({{"node", to_hex(p.node)}, {"kfrag", p.kfrag}});
-  json::Value v = {{"cid", g.cid},           {"owner", to_hex(g.owner)}, {"grantee", to_hex(g.grantee)},
-                   {"threshold", g.threshold}, {"proxies", ps},          {"expires", g.expires},
+  json::Value v = {{"cid", g.cid},
+                   {"owner", to_hex(g.owner)},
+                   {"grantee", to_hex(g.grantee)},
+                   {"threshold", g.threshold},
+                   {"proxies", ps},
+                   {"expires", g.expires},
                    {"height", g.height}};
   return json::canonicalize(v);
 }
 
 std::string encode(const Escrow& e) {
-  json::Value v = {{"buyer", to_hex(e.buyer)}, {"seller", to_hex(e.seller)}, {"cid", e.cid},
-                   {"amount", e.amount},       {"deadline", e.deadline}};
+  json::Value v = {{"buyer", to_hex(e.buyer)},
+                   {"seller", to_hex(e.seller)},
+                   {"cid", e.cid},
+                   {"amount", e.amount},
+                   {"deadline", e.deadline}};
   return json::canonicalize(v);
 }
 
 std::string encode(const Reputation& r) {
-  json::Value v = {{"score", r.score},   {"priority", r.priority}, {"proposed", r.proposed},
-                   {"votes", r.votes},   {"missed", r.missed},     {"slashed", r.slashed}};
+  json::Value v = {{"score", r.score}, {"priority", r.priority}, {"proposed", r.proposed},
+                   {"votes", r.votes}, {"missed", r.missed},     {"slashed", r.slashed}};
   return json::canonicalize(v);
 }
 
@@ -138,7 +164,8 @@ Grant decode_grant(std::string_view s) {
 Escrow decode_escrow(std::string_view s) {
   json::Value v = parse_stored(s);
   Fields f(v, "escrow");
-  Escrow e{f.hash("buyer"), f.hash("seller"), f.str("cid", 121), f.u64("amount"), f.u64("deadline")};
+  Escrow e{f.hash("buyer"), f.hash("seller"), f.str("cid", 121), f.u64("amount"),
+           f.u64("deadline")};
   check(f, "escrow");
   return e;
 }
@@ -148,7 +175,8 @@ Reputation decode_reputation(std::string_view s) {
   Fields f(v, "reputation");
   Reputation r;
   r.score = f.u64("score", 0, kMaxScore);
-  r.priority = f.i64("priority", -static_cast<std::int64_t>(kMaxInt), static_cast<std::int64_t>(kMaxInt));
+  r.priority =
+      f.i64("priority", -static_cast<std::int64_t>(kMaxInt), static_cast<std::int64_t>(kMaxInt));
   r.proposed = f.u64("proposed");
   r.votes = f.u64("votes");
   r.missed = f.u64("missed");

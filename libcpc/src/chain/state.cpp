@@ -51,7 +51,9 @@ Status ChainState::init_or_load() {
   Hash root = detail::state_root_after(Hash{}, 0, ov.batch());
   WriteBatch& b = ov.batch();
   b.put(std::string(detail::kGenesisKey), to_hex(genesis_hash_));
-  json::Value head = {{"height", 0}, {"hash", to_hex(genesis_hash_)}, {"state_root", to_hex(root)},
+  json::Value head = {{"height", 0},
+                      {"hash", to_hex(genesis_hash_)},
+                      {"state_root", to_hex(root)},
                       {"time", genesis_.time_ms}};
   b.put(std::string(detail::kHeadKey), json::canonicalize(head));
   CPC_RETURN_IF_ERROR(store_.commit(b));
@@ -120,8 +122,8 @@ Account TxSandbox::account(const PubKey& key) const {
 }
 
 TxSandbox ChainState::sandbox() const {
-  return TxSandbox(std::make_unique<TxSandbox::Impl>(
-      TxSandbox::Impl{Overlay(store_), detail::ApplyContext{genesis_, validators_, height_ + 1, true}}));
+  return TxSandbox(std::make_unique<TxSandbox::Impl>(TxSandbox::Impl{
+      Overlay(store_), detail::ApplyContext{genesis_, validators_, height_ + 1, true}}));
 }
 
 Status ChainState::check_tx(const Tx& tx) const {
@@ -142,8 +144,10 @@ Status ChainState::commit(const Block& block, const CommitCertificate& commit,
     json::Value loc = {{"height", h.height}, {"index", i}};
     batch.put(detail::tx_key(executed.tx_ids[i]), json::canonicalize(loc));
   }
-  json::Value head = {{"height", h.height}, {"hash", to_hex(executed.block_hash)},
-                      {"state_root", to_hex(executed.state_root)}, {"time", h.time_ms}};
+  json::Value head = {{"height", h.height},
+                      {"hash", to_hex(executed.block_hash)},
+                      {"state_root", to_hex(executed.state_root)},
+                      {"time", h.time_ms}};
   batch.put(std::string(detail::kHeadKey), json::canonicalize(head));
   CPC_RETURN_IF_ERROR(store_.commit(batch));
   height_ = h.height;

@@ -20,9 +20,9 @@ struct OpName {
   std::string_view name;
 };
 constexpr OpName kOps[] = {
-    {Op::kTransfer, "transfer"},         {Op::kDataRegister, "data.register"},
-    {Op::kDataOffer, "data.offer"},      {Op::kDataBuy, "data.buy"},
-    {Op::kAccessGrant, "access.grant"},  {Op::kAccessRevoke, "access.revoke"},
+    {Op::kTransfer, "transfer"},        {Op::kDataRegister, "data.register"},
+    {Op::kDataOffer, "data.offer"},     {Op::kDataBuy, "data.buy"},
+    {Op::kAccessGrant, "access.grant"}, {Op::kAccessRevoke, "access.revoke"},
 };
 
 json::Value body_json(const Tx& tx) {
@@ -51,7 +51,8 @@ json::Value body_json(const Tx& tx) {
       b["grantee"] = hex_value(tx.grantee);
       b["threshold"] = tx.threshold;
       json::Value ps = json::Value::array();
-      for (const auto& p : tx.proxies) ps.push_back({{"node", hex_value(p.node)}, {"kfrag", p.kfrag}});
+      for (const auto& p : tx.proxies)
+        ps.push_back({{"node", hex_value(p.node)}, {"kfrag", p.kfrag}});
       b["proxies"] = std::move(ps);
       b["expires"] = tx.expires;
       break;

@@ -28,9 +28,12 @@ Result<TxProof> prove_tx(const ChainState& state, const Hash& id) {
 std::string proof_record(const TxProof& p) {
   json::Value path = json::Value::array();
   for (const auto& h : p.path) path.push_back(to_hex(h));
-  json::Value v = {{"type", "cpc/tx-proof"},        {"header", header_to_json(p.header)},
-                   {"commit", commit_to_json(p.commit)}, {"tx", tx_to_json(p.tx)},
-                   {"index", p.index},               {"size", p.size},
+  json::Value v = {{"type", "cpc/tx-proof"},
+                   {"header", header_to_json(p.header)},
+                   {"commit", commit_to_json(p.commit)},
+                   {"tx", tx_to_json(p.tx)},
+                   {"index", p.index},
+                   {"size", p.size},
                    {"path", path}};
   return json::canonicalize(v);
 }
@@ -71,9 +74,9 @@ Result<TxProof> parse_proof(std::string_view record) {
 Status verify_proof(const TxProof& p, const Genesis& genesis) {
   if (p.header.chain != genesis.chain) return Status::refused("proof: block of another chain");
   ValidatorSet vs(genesis.validators);
-  CPC_RETURN_IF_ERROR(verify_certificate(p.commit, vs, genesis.chain, p.header.height,
-                                         block_hash(p.header))
-                          .with_context("proof"));
+  CPC_RETURN_IF_ERROR(
+      verify_certificate(p.commit, vs, genesis.chain, p.header.height, block_hash(p.header))
+          .with_context("proof"));
   auto root = merkle_root_from_path(tx_id(p.tx), p.index, p.size, p.path);
   CPC_RETURN_IF_ERROR(root);
   if (*root != p.header.tx_root) {

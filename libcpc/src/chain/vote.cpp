@@ -94,8 +94,8 @@ void sign_vote(Vote& v, const keys::SecretKey& sk) {
 Status verify_vote_signature(const Vote& v) {
   if (!verify_tagged(tag_of(v.type), json::canonicalize(vote_to_json(v, false)), v.validator,
                      v.sig)) {
-    return Status::refused(std::string(vote_type_name(v.type)) + " signature does not verify (validator " +
-                           short_hex(v.validator) + ")");
+    return Status::refused(std::string(vote_type_name(v.type)) +
+                           " signature does not verify (validator " + short_hex(v.validator) + ")");
   }
   return Status::ok();
 }
@@ -105,8 +105,11 @@ json::Value commit_to_json(const CommitCertificate& c) {
   for (const auto& p : c.precommits) {
     ps.push_back({{"validator", to_hex(p.validator)}, {"sig", detail::hex_sig(p.sig)}});
   }
-  return {{"type", "cpc/commit"}, {"height", c.height}, {"round", c.round},
-          {"block", to_hex(c.block)}, {"precommits", ps}};
+  return {{"type", "cpc/commit"},
+          {"height", c.height},
+          {"round", c.round},
+          {"block", to_hex(c.block)},
+          {"precommits", ps}};
 }
 
 Result<CommitCertificate> commit_from_json(const json::Value& j) {
@@ -146,7 +149,9 @@ Status verify_certificate(const CommitCertificate& c, const ValidatorSet& vs,
       return Status::refused("certificate precommits not sorted and distinct");
     }
     std::uint64_t w = vs.power_of(p.validator);
-    if (w == 0) return Status::refused("certificate signer " + short_hex(p.validator) + " is not a validator");
+    if (w == 0)
+      return Status::refused("certificate signer " + short_hex(p.validator) +
+                             " is not a validator");
     power += w;
   }
   if (power < vs.quorum()) {
@@ -181,7 +186,8 @@ json::Value evidence_to_json(const Evidence& e) {
 
 Result<Evidence> evidence_from_json(const json::Value& j) {
   detail::Fields f(j, "evidence");
-  if (f.str("type", 16) != "cpc/evidence" && f.ok()) return Status::bad_input("evidence: wrong type");
+  if (f.str("type", 16) != "cpc/evidence" && f.ok())
+    return Status::bad_input("evidence: wrong type");
   const json::Value* a = f.value("a");
   const json::Value* b = f.value("b");
   CPC_RETURN_IF_ERROR(f.finish());
@@ -198,8 +204,10 @@ Hash evidence_id(const Evidence& e) {
 }
 
 Status verify_evidence(const Evidence& e, const ValidatorSet& vs, std::string_view chain) {
-  if (!e.a.same_slot(e.b) || e.a.same_value(e.b)) return Status::refused("evidence: votes do not conflict");
-  if (!(vote_record(e.a) < vote_record(e.b))) return Status::refused("evidence: votes not in canonical order");
+  if (!e.a.same_slot(e.b) || e.a.same_value(e.b))
+    return Status::refused("evidence: votes do not conflict");
+  if (!(vote_record(e.a) < vote_record(e.b)))
+    return Status::refused("evidence: votes not in canonical order");
   if (e.a.chain != chain || e.b.chain != chain) return Status::refused("evidence: wrong chain id");
   if (!vs.index_of(e.a.validator)) return Status::refused("evidence: not a validator");
   CPC_RETURN_IF_ERROR(verify_vote_signature(e.a).with_context("evidence"));

@@ -145,7 +145,7 @@ class Consensus {
   std::optional<CommitCertificate> last_commit_;
   std::vector<Evidence> pending_evidence_;
   std::vector<std::variant<Proposal, Vote>> future_;  // messages for height_ + 1
-  std::vector<Action> own_;      // this height's own messages, for rebroadcast
+  std::vector<Action> own_;                           // this height's own messages, for rebroadcast
   std::vector<Action> decided_;  // the last decided proposal and precommits, likewise
   std::uint64_t future_since_ = 0;
   bool halted_ = false;

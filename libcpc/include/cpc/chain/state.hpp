@@ -75,8 +75,8 @@ inline constexpr std::uint64_t kMaxScore = 10000;
 struct Executed {
   Hash block_hash{};
   Hash state_root{};
-  WriteBatch writes;          // state keys only
-  std::vector<Hash> tx_ids;   // in block order
+  WriteBatch writes;         // state keys only
+  std::vector<Hash> tx_ids;  // in block order
 };
 
 struct BlockLimits {
@@ -149,8 +149,7 @@ class ChainState {
   Result<Block> build_block(const PubKey& proposer, std::uint64_t round, std::uint64_t time_ms,
                             std::span<const Tx> candidates, std::span<const Evidence> evidence,
                             std::optional<CommitCertificate> last_commit,
-                            const BlockLimits& limits = {},
-                            std::vector<Hash>* skipped = nullptr,
+                            const BlockLimits& limits = {}, std::vector<Hash>* skipped = nullptr,
                             Executed* executed = nullptr) const;
 
   // Validates `block` as the next block (consensus.md §4.4) and returns its writes.

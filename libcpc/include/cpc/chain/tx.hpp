@@ -48,15 +48,15 @@ struct Tx {
   std::uint64_t amount = 0;
   // data.register, data.offer, data.buy, access.grant
   std::string cid;
-  std::uint64_t size = 0;                       // data.register
-  json::Value meta = json::Value::object();     // data.register
-  std::uint64_t price = 0;                      // data.offer, data.buy
-  std::uint64_t deadline = 0;                   // data.buy
-  PubKey grantee{};                             // access.grant
-  std::uint64_t threshold = 0;                  // access.grant
-  std::vector<GrantProxy> proxies;              // access.grant
-  std::uint64_t expires = 0;                    // access.grant
-  Hash grant{};                                 // access.revoke
+  std::uint64_t size = 0;                    // data.register
+  json::Value meta = json::Value::object();  // data.register
+  std::uint64_t price = 0;                   // data.offer, data.buy
+  std::uint64_t deadline = 0;                // data.buy
+  PubKey grantee{};                          // access.grant
+  std::uint64_t threshold = 0;               // access.grant
+  std::vector<GrantProxy> proxies;           // access.grant
+  std::uint64_t expires = 0;                 // access.grant
+  Hash grant{};                              // access.revoke
   Signature sig{};
 };
 

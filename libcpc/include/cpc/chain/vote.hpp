@@ -30,8 +30,8 @@ struct Vote {
   std::string chain;
   std::uint64_t height = 0;
   std::uint64_t round = 0;
-  std::optional<Hash> block;       // nullopt: a vote for nil (never for proposals)
-  std::int64_t valid_round = -1;   // proposals only
+  std::optional<Hash> block;      // nullopt: a vote for nil (never for proposals)
+  std::int64_t valid_round = -1;  // proposals only
   PubKey validator{};
   Signature sig{};
 
