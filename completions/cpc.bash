@@ -56,24 +56,28 @@ _cpc_sign() {
 }
 
 _cpc_verify() {
-  _cpc_offer "$_cpc_common_flags --signer --keep-going --detached --sig -o --output" \
-    "--signer --detached --sig -o --output" "" "" file
+  _cpc_offer "$_cpc_common_flags --signer --keep-going --detached --sig -o --output --cfrag
+              --from --to" \
+    "--signer --detached --sig -o --output --cfrag --from --to" "" "" file
 }
 
 _cpc_encrypt() {
   _cpc_offer "$_cpc_common_flags --to -d --decrypt -k --key --records -o --output
-              --chunk-size --passphrase-file --force-tty" \
-    "--to -k --key -o --output --passphrase-file" "--chunk-size" "" file
+              --chunk-size --passphrase-file --force-tty --cfrag --from --he --scale --sum" \
+    "--to -k --key -o --output --passphrase-file --cfrag --from" "--chunk-size --scale" "" file
 }
 
 # cpc-reencrypt: proxy side (--kfrag FILE [SEALED]), or the grant/revoke subcommands.
+# grant offers what 'cpc-reencrypt grant --help' prints (its network form, --node --cid
+# --expires in CLI.md, is not written yet); revoke is not written yet either.
 _cpc_reencrypt() {
   local sub=""
   ((COMP_CWORD > 1)) && sub=${COMP_WORDS[1]}
   case $sub in
     grant)
-      _cpc_offer "$_cpc_common_flags -k --to -t -n --node --cid --expires" \
-        "-k --to" "-t -n --node --cid --expires" "" ""
+      _cpc_offer "-h --help -k --key --to -t --threshold -n --shares -o --output
+                  --passphrase-file" \
+        "-k --key --to -o --output --passphrase-file" "-t --threshold -n --shares" "" ""
       ;;
     revoke)
       _cpc_offer "$_cpc_common_flags -k --grant --node" "-k" "--grant --node" "" ""
@@ -81,7 +85,7 @@ _cpc_reencrypt() {
     *)
       local words=""
       ((COMP_CWORD == 1)) && words="grant revoke"
-      _cpc_offer "$_cpc_common_flags --kfrag" "--kfrag" "" "$words" file
+      _cpc_offer "$_cpc_common_flags --kfrag -o --output" "--kfrag -o --output" "" "$words" file
       ;;
   esac
 }

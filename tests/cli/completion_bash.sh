@@ -57,28 +57,42 @@ expect_reply "cpc-keygen -k sen" sensor.key sensor.pub
 expect_reply "cpc-keygen -o sen" sensor.key sensor.pub
 expect_reply "cpc-keygen sen"
 expect_reply "cpc-encrypt --to sensor.p" sensor.pub
+expect_reply "cpc-encrypt -d -k sensor.key --cfrag sen" sensor.key sensor.pub
+expect_reply "cpc-encrypt -d -k sensor.key --from sensor.p" sensor.pub
+expect_reply "cpc-verify --cfrag sen" sensor.key sensor.pub
+expect_reply "cpc-verify --from sensor.p" sensor.pub
+expect_reply "cpc-verify --to sensor.p" sensor.pub
+expect_reply "cpc-reencrypt --kfrag sen" sensor.key sensor.pub
 expect_reply "cpc-verify --signer ri" ring
 expect_reply "cpc-sign -k sensor.key rea" readings.ndjson
 expect_reply "cpc-keygen --passphrase-file sensor.k" sensor.key
 # No files where a value is not a file.
 expect_reply "cpc-encrypt --chunk-size " ""
+expect_reply "cpc-encrypt --he --to sensor.pub --scale " ""
+expect_reply "cpc-reencrypt grant -t " ""
 # Subcommands and their flags.
 expect_reply "cpc-reencrypt gr" grant
 expect_reply "cpc-reencrypt re" readings.ndjson revoke
-expect_reply "cpc-reencrypt grant --t" --to
+expect_reply "cpc-reencrypt grant --t" --threshold --to
 expect_reply "cpc-reencrypt revoke --g" --grant
 expect_reply "cpc-reencrypt grant -k sensor.k" sensor.key
+expect_reply "cpc-reencrypt grant -k sensor.key --to sensor.p" sensor.pub
 expect_reply "cpc-node gen" genesis
 expect_reply "cpc-node genesis --va" --validator
 
-# Every built binary: the flags offered for "-" are exactly those --help prints.
+# Every built binary, and each subcommand its --help lists: the flags offered for "-" are
+# exactly those --help prints.
 for bin in "$CPC_BIN"/cpc-*; do
   [ -x "$bin" ] || continue
   name=$(basename "$bin")
-  "$bin" --help | awk '/^  +-/ { print $1 }' | tr ',' '\n' | sort > "$SCRATCH/help.txt"
-  complete_line "$name -"
-  cmp -s "$SCRATCH/reply.txt" "$SCRATCH/help.txt" ||
-    fail "$name: completion flags differ from --help: $(diff "$SCRATCH/help.txt" "$SCRATCH/reply.txt" | grep '^[<>]' | tr '\n' ' ')"
+  subs=$("$bin" --help | awk '/^Subcommands:/ { on = 1; next } /^$/ { on = 0 } on && /^  +[a-z]/ { print $1 }')
+  for sub in "" $subs; do
+    cmd="$name${sub:+ $sub}"
+    "$bin" ${sub:+"$sub"} --help | awk '/^  +-/ { print $1 }' | tr ',' '\n' | sort > "$SCRATCH/help.txt"
+    complete_line "$cmd -"
+    cmp -s "$SCRATCH/reply.txt" "$SCRATCH/help.txt" ||
+      fail "$cmd: completion flags differ from --help: $(diff "$SCRATCH/help.txt" "$SCRATCH/reply.txt" | grep '^[<>]' | tr '\n' ' ')"
+  done
 done
 
 if command -v zsh > /dev/null; then

@@ -18,9 +18,15 @@ section() {
   awk -v s="$1" '/^[A-Z]/ { on = ($0 == s); next } on'
 }
 
-# help_options BINARY: the option column of --help, one option a line ("-k,--key").
+# help_options BINARY [SUBCOMMAND]: the option column of --help, one option a line
+# ("-k,--key").
 help_options() {
-  "$1" --help | awk '/^  +-/ { print $1 }'
+  "$@" --help | awk '/^  +-/ { print $1 }'
+}
+
+# help_subcommands BINARY: the subcommands --help lists ("grant"), one a line.
+help_subcommands() {
+  "$1" --help | awk '/^Subcommands:/ { on = 1; next } /^$/ { on = 0 } on && /^  +[a-z]/ { print $1 }'
 }
 
 # has_flag FLAG < text: FLAG appears as a whole flag (--sig is not found in --signer).
@@ -51,7 +57,11 @@ for bin in "$CPC_BIN"/cpc-*; do
   for status in 0 1 2 3; do
     section "EXIT STATUS" < wide.txt | grep -qE "^ +$status( |$)" || fail "$name.1: EXIT STATUS lacks $status"
   done
-  options=$(help_options "$bin")
+  # A subcommand's flags belong to the page too (cpc-reencrypt grant -k ...).
+  options=$(
+    help_options "$bin"
+    for sub in $(help_subcommands "$bin"); do help_options "$bin" "$sub"; done
+  )
   [ -n "$options" ] || fail "$name --help: no options parsed"
   flags=$(tr ',' '\n' <<< "$options")
   # OPTIONS spells out every flag; the SYNOPSIS names every option by one of its flags.
@@ -85,7 +95,8 @@ for page in "$MAN_DIR"/*.5; do
 done
 # cpc-formats(5) covers every record type the tools write.
 render "$MAN_DIR/cpc-formats.5" 1000 > formats.txt
-for type in cpc/secret-key cpc/public-key cpc/signed cpc/signature cpc/sealed cpc/chunk; do
+for type in cpc/secret-key cpc/public-key cpc/signed cpc/signature cpc/sealed cpc/chunk \
+  cpc/kfrag cpc/cfrag cpc/he; do
   grep -qF "\"type\":\"$type\"" formats.txt || fail "cpc-formats.5 shows no $type record"
 done
 grep -qF '"cpc/signed/v1" 0x0a' formats.txt || fail "cpc-formats.5 lacks the signed bytes"
@@ -93,13 +104,16 @@ grep -qF 'AD_i = "cpc/chunk/v1" || hh || u64le(i) || u8(final)' formats.txt ||
   fail "cpc-formats.5 lacks the chunk associated data"
 
 # EXAMPLES run as written, in one directory and in page order (later pages use the files
-# earlier examples make). An example is an indented command block; lines ending in | go on.
+# earlier examples make: cpc-verify and cpc-encrypt open and check the cfrags that
+# cpc-reencrypt's examples make). An example is an indented command block; lines ending in
+# | or \ go on.
 mkdir examples && cd examples
+export CPC_CACHE_DIR="${CPC_BUILD:-$SCRATCH}/tests/cache"
 printf 'correct horse\n' > pass.txt && chmod 600 pass.txt
 export CPC_PASSPHRASE_FILE=$PWD/pass.txt
 awk 'BEGIN { for (i = 0; i < 20; i++) printf("{\"device\":\"thermo-17\",\"t\":%d,\"temp\":21.5}\n", i) }' \
   > readings.ndjson
-for name in cpc-keygen cpc-sign cpc-verify cpc-encrypt; do
+for name in cpc-keygen cpc-sign cpc-reencrypt cpc-verify cpc-encrypt; do
   if [ "$name" = cpc-sign ]; then
     # Files the later examples take as given.
     cpc-keygen --public -k owner.key > owner.pub
