@@ -74,9 +74,12 @@ struct FindValueReply {
   std::vector<Contact> closer;
 };
 
-// How requests reach other nodes. Each call sends every request in parallel and returns
-// the replies in the order of `to`; a failed, refused or timed-out request is a kIo Status.
-// The transport identifies the sender (our own Contact) to the receiver. Thread-safe.
+// How requests reach other nodes (docs/dht.md §6). Each call sends every request in
+// parallel and returns exactly one reply per contact, in the order of `to`; a failed,
+// refused or timed-out request (config.request_timeout) is a kIo Status, and so is a ping
+// answered with another id than the contact's. The transport tells the receiver who sent
+// the request (our own Contact, the "from" of the JSON). It must not call back into the
+// sending Dht. Thread-safe.
 class Transport {
  public:
   virtual ~Transport() = default;
