@@ -115,6 +115,9 @@ class RoutingTable {
   // kept in the replacement cache (kFull, with the LRU to ping). Self or an empty URL:
   // kIgnored.
   Insert insert(const Contact& c);
+  // Marks a known contact seen (to the tail, failure count reset) without changing its URL;
+  // false when `id` is not in a bucket.
+  bool touch(const NodeId& id);
   // A request to `id` failed: counts it; at `max_failures` consecutive failures removes
   // the contact (promoting the newest replacement) and returns true. A contact in a
   // replacement cache is dropped from it at once. Unknown ids: false.
