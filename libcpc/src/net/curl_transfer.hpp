@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to cpc_net: one libcurl transfer — setting up an easy handle for a ClientRequest,
+// collecting the body under a cap, and turning the outcome into a Result<Response> with a
+// one-line error. Shared by HttpClient and perform_all. A Transfer is used by one thread.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+
+#include "cpc/http_client.hpp"
+
+namespace cpc::net::detail {
+
+// Initialises libcurl once per process (thread-safe).
+void curl_init_once();
+
+struct Transfer {
+  const ClientRequest* request = nullptr;
+  std::size_t max_response = 0;
+  std::string body;
+  bool too_large = false;
+  curl_slist* headers = nullptr;
+
+  Transfer() = default;
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+  ~Transfer() { curl_slist_free_all(headers); }
+};
+
+// Resets `easy` (keeping its connection cache) and configures it for t.request.
+// REQUIRES: t.request points to a request that outlives the transfer.
+Status setup(CURL* easy, Transfer& t, const ClientOptions& options);
+
+// The Response for a transfer that ended with `code`.
+Result<Response> finish(CURL* easy, CURLcode code, Transfer& t, const ClientOptions& options);
+
+}  // namespace cpc::net::detail

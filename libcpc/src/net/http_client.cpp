@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// cpc::net::HttpClient: one reused curl easy handle (and so one connection cache) per
+// client. Used by one thread at a time (cpc/http_client.hpp).
+#include "cpc/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include "curl_transfer.hpp"
+
+namespace cpc::net {
+
+using detail::Transfer;
+
+HttpClient::HttpClient(ClientOptions options) : options_(options) {
+  detail::curl_init_once();
+  easy_ = curl_easy_init();
+}
+
+HttpClient::~HttpClient() {
+  curl_easy_cleanup(static_cast<CURL*>(easy_));
+}
+
+Result<Response> HttpClient::perform(const ClientRequest& request) {
+  CURL* easy = static_cast<CURL*>(easy_);
+  if (easy == nullptr) return Status::io(request.method + " " + request.url + ": out of memory");
+  Transfer t;
+  t.request = &request;
+  CPC_RETURN_IF_ERROR(detail::setup(easy, t, options_));
+  CURLcode code = curl_easy_perform(easy);
+  long opened = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) {
+    connections_opened_ += opened;
+  }
+  return detail::finish(easy, code, t, options_);
+}
+
+Result<Response> HttpClient::get(const std::string& url) {
+  return perform(ClientRequest{"GET", url, {}, {}});
+}
+
+Result<Response> HttpClient::post(const std::string& url, std::string body,
+                                  const std::string& content_type) {
+  return perform(ClientRequest{"POST", url, {{"Content-Type", content_type}}, std::move(body)});
+}
+
+Result<Response> HttpClient::put(const std::string& url, std::string body,
+                                 const std::string& content_type) {
+  return perform(ClientRequest{"PUT", url, {{"Content-Type", content_type}}, std::move(body)});
+}
+
+}  // namespace cpc::net

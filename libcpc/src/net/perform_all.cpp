@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// cpc::net::perform_all: a batch of requests over one curl multi handle, at most
+// max_parallel in flight, easy handles recycled as transfers finish so the multi handle's
+// connection cache is reused. Everything it touches is local: thread-safe.
+#include <curl/curl.h>
+
+#include <unordered_set>
+
+#include "cpc/http_client.hpp"
+#include "curl_transfer.hpp"
+
+namespace cpc::net {
+
+using detail::Transfer;
+
+std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requests,
+                                          std::size_t max_parallel, const ClientOptions& options) {
+  detail::curl_init_once();
+  const std::size_t n = requests.size();
+  std::vector<Result<Response>> results(n, Result<Response>(Status::io("not performed")));
+  std::vector<bool> done(n, false);
+  std::vector<Transfer> transfers(n);
+  auto fail = [&](std::size_t i, const std::string& why) {
+    results[i] = Status::io(requests[i].method + " " + requests[i].url + ": " + why);
+    done[i] = true;
+  };
+  if (max_parallel == 0) max_parallel = 1;
+  CURLM* multi = curl_multi_init();
+  std::vector<CURL*> idle;           // finished handles, ready for the next request
+  std::unordered_set<CURL*> active;  // handles attached to `multi`
+  std::size_t next = 0;
+  bool broken = multi == nullptr;
+  while (!broken && (next < n || !active.empty())) {
+    while (next < n && active.size() < max_parallel) {
+      const std::size_t i = next++;
+      CURL* easy = idle.empty() ? curl_easy_init() : idle.back();
+      if (!idle.empty()) idle.pop_back();
+      if (easy == nullptr) {
+        fail(i, "out of memory");
+        continue;
+      }
+      transfers[i].request = &requests[i];
+      if (Status s = detail::setup(easy, transfers[i], options); !s) {
+        results[i] = s.with_context(requests[i].method + " " + requests[i].url);
+        done[i] = true;
+        idle.push_back(easy);
+        continue;
+      }
+      curl_easy_setopt(easy, CURLOPT_PRIVATE, reinterpret_cast<char*>(i));
+      curl_multi_add_handle(multi, easy);
+      active.insert(easy);
+    }
+    int running = 0;
+    if (curl_multi_perform(multi, &running) != CURLM_OK) broken = true;
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      CURLcode code = msg->data.result;  // read before the handle is removed
+      char* priv = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+      const auto i = reinterpret_cast<std::size_t>(priv);
+      results[i] = detail::finish(easy, code, transfers[i], options);
+      done[i] = true;
+      curl_multi_remove_handle(multi, easy);
+      active.erase(easy);
+      idle.push_back(easy);
+    }
+    if (!broken && !active.empty() &&
+        curl_multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) {
+      broken = true;
+    }
+  }
+  for (CURL* easy : active) {
+    curl_multi_remove_handle(multi, easy);
+    curl_easy_cleanup(easy);
+  }
+  for (CURL* easy : idle) curl_easy_cleanup(easy);
+  curl_multi_cleanup(multi);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!done[i]) fail(i, "transfer aborted (curl multi error)");
+  }
+  return results;
+}
+
+}  // namespace cpc::net
