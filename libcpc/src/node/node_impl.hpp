@@ -3,9 +3,8 @@
 // shutdown), node_api.cpp (the HTTP handlers), node_replicate.cpp (replica sets, pushes,
 // remote fetches, repair). Not a public header.
 //
-// Thread safety: handlers run concurrently on the server's threads; store_ and metrics_ are
-// thread-safe; the DHT is guarded by dht_mu_ for routing-table access only (lookups run
-// unlocked, so a node answering find_node is never blocked behind its own lookup).
+// Thread safety: handlers run concurrently on the server's threads and the background
+// threads; store, metrics and the DHT (cpc/dht.hpp) are thread-safe themselves.
 #pragma once
 
 #include <atomic>
