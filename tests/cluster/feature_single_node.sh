@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # One cpc-node (docs/node-api.md): cpc-put / cpc-get round trips of 0 B, 1 B, 1 MiB,
-# 1 MiB + 1 and 200 MiB; the root CIDs equal ipfs-unixfs-importer's (when the importer is
-# installed, see tests/cli/unixfs_ipfs_compat.sh); data survives SIGTERM and a restart; an
+# 1 MiB + 1 and 200 MiB whose root CIDs equal those of npm ipfs-unixfs-importer (as in
+# tests/cli/unixfs_ipfs_compat.sh, which installs it the same way); data survives SIGTERM and a restart; an
 # unknown CID exits 1 and writes nothing; hostile input (malformed JSON, bad CIDs, a block
 # that does not match its CID, an oversized body, 300 idle connections) leaves the node up.
 source "$(dirname "$0")/lib.sh"
 
-port=$(free_port)
+free_port
+port=$FREE_PORT
 URL="http://127.0.0.1:$port"
 export CPC_NODE=$URL
 start_node n1 "$port"
@@ -15,9 +16,22 @@ grep -q "cpc-node: listening on $URL, data in $WORK/n1, id [0-9a-f]\{64\}" n1.lo
   fail "start-up line: $(cat n1.log)"
 [ "$(stat -c %a n1/node.key)" = 600 ] || fail "node.key is not 0600"
 
-importer_dir="${CPC_BUILD:-}/npm-unixfs"
+# The IPFS project's importer, installed as tests/cli/unixfs_ipfs_compat.sh does.
+: "${CPC_BUILD:?CPC_BUILD must name the build directory}"
+importer_dir="$CPC_BUILD/npm-unixfs"
+mkdir -p "$importer_dir"
+exec 9> "$importer_dir.lock"  # the CLI test may be installing it at the same moment
+flock 9
+if [ ! -f "$importer_dir/.installed" ]; then
+  echo '{"name": "cpc-unixfs-compat", "private": true}' > "$importer_dir/package.json"
+  (cd "$importer_dir" && npm install --no-audit --no-fund --no-save ipfs-unixfs-importer@^17 \
+    > install.log 2>&1) || { cat "$importer_dir/install.log" >&2; fail "npm install ipfs-unixfs-importer"; }
+  touch "$importer_dir/.installed"
+fi
+cp "$CPC_SRC/tests/cli/unixfs_importer.mjs" "$importer_dir/"
+flock -u 9
 declare -A CIDS
-for size in 0 1 1048576 1048577 209715200; do
+for size in 0 1 1048576 1048577 209715200; do  # 200 MiB: two levels of nodes
   gen_file "in.$size" "$size" "$size"
   cpc-put "in.$size" > put.json 2> put.err || { fail "cpc-put $size: $(cat put.err)"; continue; }
   cid=$(jq -r .cid put.json)
@@ -26,10 +40,9 @@ for size in 0 1 1048576 1048577 209715200; do
   CIDS[$size]=$cid
   cpc-get "$cid" -o "out.$size" 2> get.err || fail "cpc-get $size: $(cat get.err)"
   cmp -s "in.$size" "out.$size" || fail "round trip of $size bytes differs"
-  if [ -f "$importer_dir/.installed" ]; then
-    theirs=$(cd "$importer_dir" && node unixfs_importer.mjs cid "$WORK/in.$size" 1048576 174)
-    [ "$cid" = "$theirs" ] || fail "$size bytes: cpc-put $cid, ipfs-unixfs-importer $theirs"
-  fi
+  theirs=$(cd "$importer_dir" && node unixfs_importer.mjs cid "$WORK/in.$size" 1048576 174)
+  [ "$cid" = "$theirs" ] || fail "$size bytes: cpc-put $cid, ipfs-unixfs-importer $theirs"
+  echo "$size bytes: $cid (importer: $theirs)"
   rm -f "out.$size"
 done
 # Through a pipe, and to stdout.

@@ -9,7 +9,10 @@ source "$(dirname "$0")/lib.sh"
 N=8
 REPLICATION=3
 declare -a PORT NPID
-for i in $(seq 0 $((N - 1))); do PORT[$i]=$(free_port); done
+for i in $(seq 0 $((N - 1))); do
+  free_port
+  PORT[$i]=$FREE_PORT
+done
 url() { echo "http://127.0.0.1:${PORT[$1]}"; }
 start_node n0 "${PORT[0]}" --replication $REPLICATION --repair-interval 5s
 NPID[0]=$NODE_PID
