@@ -31,7 +31,8 @@ finish() {
 # free_port: sets FREE_PORT to a TCP port on 127.0.0.1 that nothing listens on, from a base
 # derived from the PID so that tests running in parallel rarely probe the same ports. (Not
 # meant for $(…): the next call must see the ports already handed out.)
-NEXT_PORT=$((20000 + ($$ % 1000) * 40))  # 40 ports per test; concurrent tests differ in PID
+# Below 32768, where Linux never hands out ephemeral (client) ports; 40 ports per test.
+NEXT_PORT=$((20000 + ($$ % 300) * 40))
 free_port() {
   while (echo > "/dev/tcp/127.0.0.1/$NEXT_PORT") 2> /dev/null; do NEXT_PORT=$((NEXT_PORT + 1)); done
   FREE_PORT=$NEXT_PORT
@@ -48,14 +49,14 @@ start_node() {
   NODE_PID=$!
   PIDS+=("$NODE_PID")
   local i
-  for i in $(seq 1 200); do
+  for i in $(seq 1 1200); do
     # Our node, not another that holds the port: its start-up line names the port.
     if grep -q "listening on http://127.0.0.1:$port," "$WORK/$name.log" 2> /dev/null &&
       curl -sf "http://127.0.0.1:$port/v1/status" > /dev/null 2>&1; then return 0; fi
     kill -0 "$NODE_PID" 2> /dev/null || { cat "$WORK/$name.log" >&2; fail "node $name died at start"; return 1; }
     sleep 0.05
   done
-  fail "node $name did not answer within 10 s"
+  fail "node $name did not answer within 60 s"
   return 1
 }
 
