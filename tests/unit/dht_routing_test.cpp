@@ -93,6 +93,9 @@ TEST_CASE("dht: a bucket keeps LRU order and fills a bounded replacement cache",
   moved.url = "http://127.0.0.1:9999";
   CHECK(t.insert(moved).outcome == RoutingTable::Outcome::kUpdated);
   CHECK(t.bucket(250) == std::vector<Contact>{c[1], c[2], c[3], moved});
+  CHECK(t.touch(c[2].id));
+  CHECK_FALSE(t.touch(c[5].id));
+  CHECK(t.bucket(250) == std::vector<Contact>{c[1], c[3], moved, c[2]});
   // Full: newcomers wait in the cache (the oldest falls out) and the LRU is named.
   for (int i = 4; i < 7; ++i) {
     auto r = t.insert(c[i]);

@@ -78,8 +78,9 @@ struct FindValueReply {
 // parallel and returns exactly one reply per contact, in the order of `to`; a failed,
 // refused or timed-out request (config.request_timeout) is a kIo Status, and so is a ping
 // answered with another id than the contact's. The transport tells the receiver who sent
-// the request (our own Contact, the "from" of the JSON). It must not call back into the
-// sending Dht. Thread-safe.
+// the request (our own Contact, the "from" of the JSON). Thread-safe: lookups on several
+// threads share it, and requests from other nodes may reach our Dht (answer_*) while it
+// runs, since the Dht holds no lock during a transport call.
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -115,6 +116,9 @@ class RoutingTable {
   // kept in the replacement cache (kFull, with the LRU to ping). Self or an empty URL:
   // kIgnored.
   Insert insert(const Contact& c);
+  // Marks a known contact seen (to the tail, failure count reset) without changing its URL;
+  // false when `id` is not in a bucket.
+  bool touch(const NodeId& id);
   // A request to `id` failed: counts it; at `max_failures` consecutive failures removes
   // the contact (promoting the newest replacement) and returns true. A contact in a
   // replacement cache is dropped from it at once. Unknown ids: false.
@@ -157,7 +161,9 @@ struct LookupStats {
   std::size_t rounds = 0;    // sequential rounds of up to alpha parallel requests
   std::size_t queries = 0;   // requests sent
   std::size_t failures = 0;  // requests that failed
-  std::size_t hops = 0;      // round in which the closest (find_value: a holder) was found
+  // The round whose replies first named the final closest contact (0: our table had it);
+  // for find_value, the round in which the first holder answered (docs/dht.md §3).
+  std::size_t hops = 0;
 };
 
 class Dht {

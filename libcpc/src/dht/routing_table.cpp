@@ -85,6 +85,19 @@ RoutingTable::Insert RoutingTable::insert(const Contact& c) {
   return {Outcome::kFull, b.live.front().contact};
 }
 
+bool RoutingTable::touch(const NodeId& id) {
+  if (id == self_) return false;
+  std::lock_guard lock(mu_);
+  const std::size_t p = prefix_length(self_, id);
+  if (p >= buckets_.size()) return false;
+  Bucket& b = buckets_[p];
+  auto it = b.find(id);
+  if (it == b.live.end()) return false;
+  it->failures = 0;
+  std::rotate(it, it + 1, b.live.end());
+  return true;
+}
+
 bool RoutingTable::record_failure(const NodeId& id, std::size_t max_failures) {
   if (id == self_) return false;
   std::lock_guard lock(mu_);
