@@ -166,6 +166,7 @@ Replication NodeImpl::replicate(const Key& key,
         dead += 1;
         continue;
       }
+      dht_->dht.table().touch(sent[i].id);  // it answered: consecutive failures reset
       if (results[i]->status == 200 || results[i]->status == 201) {
         rep.acks += 1;
         rep.holders.push_back(sent[i].id);
@@ -194,6 +195,7 @@ std::vector<bool> NodeImpl::ask_holders(const Key& key, const std::vector<Peer>&
   auto replies = dht_->transport.find_value(remote, key);
   for (std::size_t j = 0; j < replies.size(); ++j) {
     if (replies[j]) {
+      dht_->dht.table().touch(peers[index[j]].id);
       out[index[j]] = replies[j]->has_value;
     } else {
       failed(peers[index[j]]);
