@@ -91,11 +91,11 @@ _cpc_reencrypt() {
 }
 
 _cpc_put() {
-  _cpc_offer "$_cpc_common_flags --node --records --register -k" "-k" "--node" "" file
+  _cpc_offer "$_cpc_common_flags --node --records -q --quiet" "" "--node" "" file
 }
 
 _cpc_get() {
-  _cpc_offer "$_cpc_common_flags --node -k -o --proof --sum" "-k -o" "--node" "" ""
+  _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet" "-o --output" "--node" "" ""
 }
 
 # cpc-node: run a node, or the genesis subcommand.
@@ -103,13 +103,16 @@ _cpc_node() {
   local sub=""
   ((COMP_CWORD > 1)) && sub=${COMP_WORDS[1]}
   if [[ $sub == genesis ]]; then
-    _cpc_offer "$_cpc_common_flags --validator --alloc -o" "--validator -o" "--alloc" "" ""
+    _cpc_offer "$_cpc_common_flags --validator --alloc -o --output" "--validator -o --output" \
+      "--alloc" "" ""
     return 0
   fi
   local words=""
   ((COMP_CWORD == 1)) && words="genesis"
-  _cpc_offer "$_cpc_common_flags --data-dir --listen -k --genesis --bootstrap" \
-    "--data-dir -k --genesis" "--listen --bootstrap" "$words" ""
+  _cpc_offer "$_cpc_common_flags --data-dir --listen -k --key --bootstrap --replication
+              --genesis --repair-interval" \
+    "--data-dir -k --key --genesis" "--listen --bootstrap --replication --repair-interval" \
+    "$words" ""
 }
 
 complete -F _cpc_keygen cpc-keygen

@@ -72,25 +72,24 @@ complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l grant -x -d
 # cpc-put (positional: FILE)
 complete -c cpc-put -l node -x -d 'Node URL'
 complete -c cpc-put -l records -d 'Store each NDJSON line as its own object'
-complete -c cpc-put -l register -d 'Record ownership on chain'
-complete -c cpc-put -s k -r -F -d 'Secret key (for --register)'
+complete -c cpc-put -s q -l quiet -d 'No progress on stderr'
 
 # cpc-get (positional: CID)
 complete -c cpc-get -f
 complete -c cpc-get -l node -x -d 'Node URL'
-complete -c cpc-get -s k -r -F -d 'Secret key to open sealed objects'
-complete -c cpc-get -s o -r -F -d 'Write to FILE atomically'
-complete -c cpc-get -l proof -d 'Print the registration with an inclusion proof'
-complete -c cpc-get -l sum -d 'Add cpc/he objects without any key'
+complete -c cpc-get -s o -l output -r -F -d 'Write to FILE atomically'
+complete -c cpc-get -s q -l quiet -d 'No progress on stderr'
 
 # cpc-node: run a node, or the genesis subcommand.
 complete -c cpc-node -f
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -a genesis -d 'Write a genesis file'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l data-dir -r -a '(__fish_complete_directories)' -d 'Data directory'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l listen -x -d 'API address HOST:PORT'
-complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -s k -r -F -d 'Node key'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -s k -l key -r -F -d 'Node key'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l replication -x -d 'Copies of every block'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l repair-interval -x -d 'Period of the replica repair'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l genesis -r -F -d 'Genesis file'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l bootstrap -x -d 'Peer URL (repeatable)'
 complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -l validator -r -F -d 'Validator public key'
 complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -l alloc -x -d 'Initial allocation PUB=AMOUNT'
-complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -s o -r -F -d 'Write the genesis file'
+complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -s o -l output -r -F -d 'Write the genesis file'

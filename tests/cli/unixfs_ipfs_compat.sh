@@ -24,6 +24,8 @@ command -v npm >/dev/null || fail "npm not found: install npm to run this test"
 
 npm_dir="$CPC_BUILD/npm-unixfs"
 mkdir -p "$npm_dir"
+exec 9>"$npm_dir.lock"  # tests/cluster/feature_single_node.sh installs it too
+flock 9
 if [[ ! -f "$npm_dir/.installed" ]]; then
   rm -rf "$npm_dir/node_modules"
   echo '{"name": "cpc-unixfs-compat", "private": true}' >"$npm_dir/package.json"
@@ -37,6 +39,7 @@ if [[ ! -f "$npm_dir/.installed" ]]; then
 fi
 # Node resolves ESM imports next to the script, so the script runs from the npm directory.
 cp "$CPC_SRC/tests/cli/unixfs_importer.mjs" "$npm_dir/"
+flock -u 9
 importer() { (cd "$npm_dir" && node unixfs_importer.mjs "$@"); }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cpc-unixfs.XXXXXX")

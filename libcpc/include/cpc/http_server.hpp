@@ -13,6 +13,10 @@
 //
 // Thread safety. Handlers run on the server's worker threads, several at once: they must be
 // thread-safe and should be quick (a handler blocks the other connections of its worker).
+// A handler that waits on the network (a node asking other nodes) is registered with
+// route_blocking(): its connection is suspended and the handler runs on a separate pool of
+// ServerOptions::blocking_threads threads, so the event loops keep serving everyone else
+// (and two nodes calling each other cannot deadlock on a busy worker).
 // route() must be called before start(); start() and stop() from one controlling thread.
 #pragma once
 
@@ -65,6 +69,7 @@ struct ServerOptions {
   unsigned connection_timeout_s = 30;   // an idle connection is closed after this
   unsigned threads = 2;                 // worker threads, each with its own epoll loop
   unsigned backlog = 512;               // listen(2) backlog
+  unsigned blocking_threads = 8;        // threads that run route_blocking() handlers
 };
 
 class HttpServer {
@@ -79,6 +84,10 @@ class HttpServer {
   // other methods gets 405, a path that matches none gets 404 (JSON errors).
   // REQUIRES: start() not called yet.
   void route(std::string method, std::string prefix, Handler handler);
+  // As route(), for a handler that may block: it runs on the blocking pool, its connection
+  // suspended meanwhile. At most blocking_threads such handlers run at once; the others
+  // queue. REQUIRES: start() not called yet.
+  void route_blocking(std::string method, std::string prefix, Handler handler);
 
   // Listens on "HOST:PORT" (HOST an IPv4 address; PORT 0 lets the OS choose, see port())
   // and starts the worker threads. Errors: kBadInput for a malformed address, kIo naming
@@ -90,12 +99,14 @@ class HttpServer {
   std::uint16_t port() const { return port_; }
 
   // Closes the listening socket and every connection and joins the worker threads.
-  // Requests in progress are cut off. Idempotent.
+  // Requests in progress are cut off; blocking handlers already running are waited for
+  // (their own timeouts bound the wait), queued ones are dropped. Idempotent.
   void stop();
 
   struct Route {
     std::string method, prefix;
     Handler handler;
+    bool blocking = false;
   };
 
  private:

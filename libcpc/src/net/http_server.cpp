@@ -2,7 +2,10 @@
 // cpc::net::HttpServer over libmicrohttpd: listening socket, daemon options, the per-request
 // state machine (headers -> body chunks -> dispatch) and routing. The access handler runs on
 // libmicrohttpd's worker threads; it only touches its own connection's state and the route
-// table, which is immutable once started.
+// table, which is immutable once started. Blocking routes are handed to a small thread pool
+// (BlockingPool) while their connection is suspended (MHD_suspend_connection); the pool
+// thread stores the response in the connection's state and resumes it, and MHD calls the
+// access handler again, which sends it.
 #include "cpc/http_server.hpp"
 
 #include <arpa/inet.h>
@@ -14,16 +17,80 @@
 
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <exception>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
 
 namespace cpc::net {
 
 namespace detail {
+
+// Runs blocking handlers off the event loops. stop() lets running jobs finish, drops the
+// queued ones (calling their `drop` so their connections are resumed) and joins.
+class BlockingPool {
+ public:
+  struct Job {
+    std::function<void()> run, drop;
+  };
+  explicit BlockingPool(unsigned threads) {
+    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+  }
+  ~BlockingPool() { stop(); }
+  void submit(Job job) {
+    {
+      std::lock_guard lock(mu_);
+      if (!stopping_) {
+        jobs_.push_back(std::move(job));
+        cv_.notify_one();
+        return;
+      }
+    }
+    job.drop();
+  }
+  void stop() {
+    std::deque<Job> dropped;
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+      dropped.swap(jobs_);
+      cv_.notify_all();
+    }
+    for (auto& j : dropped) j.drop();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job.run();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
 struct ServerCtx {
   const ServerOptions* options;
   const std::vector<HttpServer::Route>* routes;
+  std::unique_ptr<BlockingPool> pool;
 };
 }  // namespace detail
 
@@ -34,6 +101,8 @@ using Ctx = detail::ServerCtx;
 // One per request, from its first callback to MHD's completion notice.
 struct RequestState {
   std::string body;
+  bool dispatched = false;        // handed to the blocking pool, connection suspended
+  std::optional<Response> ready;  // the pool's response, sent when MHD calls back
 };
 
 MHD_Result send(MHD_Connection* c, const Response& r) {
@@ -76,7 +145,19 @@ std::string remote_ip(MHD_Connection* c) {
   return buf;
 }
 
-Response dispatch(const std::vector<HttpServer::Route>& routes, const Request& req) {
+Response run_handler(const Handler& handler, const Request& req) {
+  try {
+    return handler(req);
+  } catch (const std::exception& e) {
+    return Response::error(500, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Response::error(500, "internal error");
+  }
+}
+
+// The route for `req`, or nullptr with the 404/405 answer in `error`.
+const HttpServer::Route* select(const std::vector<HttpServer::Route>& routes, const Request& req,
+                                Response& error) {
   const HttpServer::Route* best = nullptr;
   bool path_known = false;
   for (const auto& r : routes) {
@@ -87,16 +168,10 @@ Response dispatch(const std::vector<HttpServer::Route>& routes, const Request& r
     }
   }
   if (best == nullptr) {
-    return path_known ? Response::error(405, "method " + req.method + " not allowed")
-                      : Response::error(404, "no such path: " + req.path);
+    error = path_known ? Response::error(405, "method " + req.method + " not allowed")
+                       : Response::error(404, "no such path: " + req.path);
   }
-  try {
-    return best->handler(req);
-  } catch (const std::exception& e) {
-    return Response::error(500, std::string("internal error: ") + e.what());
-  } catch (...) {
-    return Response::error(500, "internal error");
-  }
+  return best;
 }
 
 // MHD calls this once after the headers, once per body fragment, once at the end.
@@ -134,6 +209,8 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char*
       *upload_size = 0;
       return MHD_YES;
     }
+    if (state->ready) return send(c, *state->ready);  // resumed by the blocking pool
+    if (state->dispatched) return MHD_YES;
     Request req;
     req.method = method;
     req.path = url;
@@ -141,7 +218,23 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char*
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, &req.query);
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &req.headers);
     req.remote_ip = remote_ip(c);
-    return send(c, dispatch(*ctx.routes, req));
+    Response error;
+    const HttpServer::Route* route = select(*ctx.routes, req, error);
+    if (route == nullptr) return send(c, error);
+    if (!route->blocking || !ctx.pool) return send(c, run_handler(route->handler, req));
+    state->dispatched = true;
+    MHD_suspend_connection(c);
+    const Handler* handler = &route->handler;
+    auto shared = std::make_shared<Request>(std::move(req));
+    ctx.pool->submit({[c, state, handler, shared] {
+                        state->ready = run_handler(*handler, *shared);
+                        MHD_resume_connection(c);
+                      },
+                      [c, state] {
+                        state->ready = Response::error(503, "server shutting down");
+                        MHD_resume_connection(c);
+                      }});
+    return MHD_YES;
   } catch (...) {  // allocation failure: drop the connection rather than unwind through C
     return MHD_NO;
   }
@@ -185,7 +278,11 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::route(std::string method, std::string prefix, Handler handler) {
-  routes_.push_back({std::move(method), std::move(prefix), std::move(handler)});
+  routes_.push_back({std::move(method), std::move(prefix), std::move(handler), false});
+}
+
+void HttpServer::route_blocking(std::string method, std::string prefix, Handler handler) {
+  routes_.push_back({std::move(method), std::move(prefix), std::move(handler), true});
 }
 
 Status HttpServer::start(const std::string& listen) {
@@ -205,11 +302,19 @@ Status HttpServer::start(const std::string& listen) {
     ::close(fd);
     return s;
   }
-  ctx_ = std::make_unique<Ctx>(Ctx{&options_, &routes_});
+  bool any_blocking = false;
+  for (const auto& r : routes_) any_blocking = any_blocking || r.blocking;
+  ctx_ = std::make_unique<Ctx>(Ctx{&options_, &routes_, nullptr});
+  if (any_blocking) {
+    ctx_->pool = std::make_unique<detail::BlockingPool>(
+        options_.blocking_threads > 0 ? options_.blocking_threads : 1);
+  }
   daemon_ = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, nullptr, nullptr, on_request, ctx_.get(),
-      MHD_OPTION_LISTEN_SOCKET, static_cast<MHD_socket>(fd), MHD_OPTION_CONNECTION_LIMIT,
-      options_.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, options_.max_connections_per_ip,
+      static_cast<unsigned>(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL) |
+          (any_blocking ? static_cast<unsigned>(MHD_ALLOW_SUSPEND_RESUME) : 0u),
+      0, nullptr, nullptr, on_request, ctx_.get(), MHD_OPTION_LISTEN_SOCKET,
+      static_cast<MHD_socket>(fd), MHD_OPTION_CONNECTION_LIMIT, options_.max_connections,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, options_.max_connections_per_ip,
       MHD_OPTION_CONNECTION_TIMEOUT, options_.connection_timeout_s, MHD_OPTION_THREAD_POOL_SIZE,
       options_.threads > 1 ? options_.threads : 0u, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
       nullptr, MHD_OPTION_END);
@@ -224,6 +329,8 @@ Status HttpServer::start(const std::string& listen) {
 
 void HttpServer::stop() {
   if (daemon_ == nullptr) return;
+  // Suspended connections must be resumed before MHD stops: finish or drop the jobs first.
+  if (ctx_ && ctx_->pool) ctx_->pool->stop();
   MHD_stop_daemon(daemon_);  // joins the workers, closes every socket including the listener
   daemon_ = nullptr;
   port_ = 0;

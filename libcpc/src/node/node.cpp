@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// cpc::node::Node start-up and shutdown (cpc/node.hpp, docs/node-api.md §1 and §8): the data
+// directory, the node key (created 0600 on first start) and id, the store, the server.
+#include "cpc/node.hpp"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "cpc/hex.hpp"
+#include "cpc/io.hpp"
+#include "cpc/keyfile.hpp"
+#include "cpc/keys.hpp"
+#include "cpc/unixfs.hpp"
+#include "node_impl.hpp"
+
+namespace cpc::node {
+
+std::array<std::uint8_t, 32> node_id(const std::array<std::uint8_t, 32>& sign_public) {
+  std::array<std::uint8_t, 32> id{};
+  crypto_generichash(id.data(), id.size(), sign_public.data(), sign_public.size(), nullptr, 0);
+  return id;
+}
+
+Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string unit = text.substr(digits);
+  if (digits == 0 || digits > 9) return Status::bad_input("bad duration: " + text);
+  const long long n = std::stoll(text.substr(0, digits));
+  if (unit.empty() || unit == "s") return std::chrono::milliseconds(n * 1000);
+  if (unit == "ms") return std::chrono::milliseconds(n);
+  if (unit == "m") return std::chrono::milliseconds(n * 60000);
+  if (unit == "h") return std::chrono::milliseconds(n * 3600000);
+  return Status::bad_input("bad duration: " + text + " (use e.g. 10s, 500ms, 2m)");
+}
+
+std::string hex_id(const Key& k) {
+  return hex::encode(k);
+}
+
+namespace {
+
+Status make_dir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::io("cannot create " + dir + ": " + std::strerror(errno));
+  }
+  if (!io::is_directory(dir)) return Status::io(dir + " is not a directory");
+  return Status::ok();
+}
+
+// Loads the node key, creating it (0600, never overwriting) when absent.
+Result<keys::PublicKey> load_or_create_key(const std::string& path) {
+  if (!io::exists(path)) {
+    auto sk = keys::SecretKey::generate();
+    io::OutputFile out;
+    CPC_RETURN_IF_ERROR(out.open(path, 0600, false));
+    CPC_RETURN_IF_ERROR(out.write(keys::secret_key_record(sk, nullptr) + "\n"));
+    CPC_RETURN_IF_ERROR(out.commit());
+  }
+  auto sk = keyfile::load_secret(path, std::nullopt);
+  if (!sk) return sk.status().with_context("node key " + path);
+  return sk->public_key();
+}
+
+// The URL others reach this node at: the listen address, 0.0.0.0 advertised as loopback.
+std::string advertised_url(const std::string& listen, std::uint16_t port) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+net::ServerOptions server_options(const NodeOptions& o) {
+  net::ServerOptions s;
+  s.max_body = unixfs::kMaxBlockSize;  // the largest block; records and RPCs are smaller
+  s.threads = o.server_threads;
+  s.blocking_threads = o.blocking_threads;
+  return s;
+}
+
+Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
+  if (options.replication == 0) return Status::bad_input("--replication must be at least 1");
+  CPC_RETURN_IF_ERROR(make_dir(options.data_dir));
+  const std::string key_path =
+      options.key_path.empty() ? options.data_dir + "/node.key" : options.key_path;
+  auto pk = load_or_create_key(key_path);
+  CPC_RETURN_IF_ERROR(pk);
+  if (!options.genesis.empty()) {
+    auto g = io::read_file(options.genesis, 16 << 20);
+    if (!g) return g.status().with_context("--genesis");
+    io::OutputFile out;
+    CPC_RETURN_IF_ERROR(out.open(options.data_dir + "/genesis.json", 0644, true));
+    CPC_RETURN_IF_ERROR(out.write(*g));
+    CPC_RETURN_IF_ERROR(out.commit());
+  }
+  auto impl = std::make_unique<NodeImpl>(options);
+  impl->id = node_id(pk->sign);
+  auto st = BlobStore::open(options.data_dir + "/store");
+  CPC_RETURN_IF_ERROR(st);
+  impl->store = std::move(*st);
+  impl->add_routes();
+  CPC_RETURN_IF_ERROR(impl->server.start(options.listen));
+  impl->url = advertised_url(options.listen, impl->server.port());
+  CPC_RETURN_IF_ERROR(impl->start_network());
+  return std::unique_ptr<Node>(new Node(std::move(impl)));
+}
+
+Node::Node(std::unique_ptr<NodeImpl> impl) : impl_(std::move(impl)) {}
+
+Node::~Node() {
+  stop();
+}
+
+void Node::stop() {
+  if (impl_) impl_->stop();
+}
+
+const std::string& Node::url() const {
+  return impl_->url;
+}
+
+std::string Node::id_hex() const {
+  return hex_id(impl_->id);
+}
+
+}  // namespace cpc::node

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+// The node's HTTP handlers (docs/node-api.md §2–§6): each parses its request strictly,
+// answers from the local store when it can, and goes to the replica set (node_replicate.cpp)
+// when it must. Handlers that wait on other nodes are registered as blocking routes, so the
+// server's event loops never wait on the network.
+#include <nlohmann/json.hpp>
+
+#include "cpc/hex.hpp"
+#include "cpc/json.hpp"
+#include "cpc/version.hpp"
+#include "node_impl.hpp"
+
+namespace cpc::node {
+
+namespace {
+
+using net::Request;
+using net::Response;
+
+Response json_response(int status, const nlohmann::json& j) {
+  return {status, "application/json", j.dump(), {}};
+}
+
+Response status_error(const Status& s) {
+  return Response::error(s.code() == Code::kBadInput  ? 400
+                         : s.code() == Code::kRefused ? 409
+                                                      : 500,
+                         s.message());
+}
+
+// "/v1/blobs/<cid>[/holders]" -> the CID text and whether "/holders" follows.
+Result<cid::Cid> path_cid(const std::string& path, const std::string& prefix, bool* holders) {
+  std::string rest = path.substr(prefix.size());
+  const std::string suffix = "/holders";
+  if (holders != nullptr) {
+    *holders = rest.size() > suffix.size() &&
+               rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0;
+    if (*holders) rest.resize(rest.size() - suffix.size());
+  }
+  auto c = cid::parse(rest);
+  if (!c) return c.status().with_context("bad CID");
+  return c;
+}
+
+Result<Key> parse_key(std::string_view text) {
+  Key k{};
+  CPC_RETURN_IF_ERROR(hex::decode_into(text, k).with_context("bad key"));
+  return k;
+}
+
+Key digest_key(const cid::Cid& c) {
+  return c.digest;
+}
+
+nlohmann::json holders_json(const std::vector<Key>& ids) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& id : ids) a.push_back(hex_id(id));
+  return a;
+}
+
+// The sender of a node-to-node request, from its headers.
+std::optional<Peer> header_peer(const Request& r) {
+  auto id = r.headers.find("x-cpc-from-id");
+  auto url = r.headers.find("x-cpc-from-url");
+  if (id == r.headers.end() || url == r.headers.end()) return std::nullopt;
+  auto k = parse_key(id->second);
+  if (!k || url->second.rfind("http://", 0) != 0) return std::nullopt;
+  return Peer{*k, url->second};
+}
+
+}  // namespace
+
+void NodeImpl::add_routes() {
+  // Every route counts its answers for /metrics under its endpoint name.
+  auto add = [this](const char* method, const char* prefix, const char* endpoint, bool blocking,
+                    std::function<Response(const Request&)> h) {
+    auto counted = [this, endpoint, h = std::move(h)](const Request& r) {
+      Response resp = h(r);
+      metrics.count(endpoint, resp.status);
+      return resp;
+    };
+    if (blocking) {
+      server.route_blocking(method, prefix, std::move(counted));
+    } else {
+      server.route(method, prefix, std::move(counted));
+    }
+  };
+
+  add("GET", "/v1/status", "status", false, [this](const Request&) {
+    return json_response(200, {{"type", "cpc/node-status"},
+                               {"id", hex_id(id)},
+                               {"url", url},
+                               {"version", cpc::kVersion},
+                               {"replication", options.replication},
+                               {"peers", peer_count()},
+                               {"blobs", store->blobs()},
+                               {"bytes", store->bytes()},
+                               {"records", store->records()}});
+  });
+
+  add("GET", "/metrics", "metrics", false, [this](const Request&) {
+    std::string text = metrics.render({{"cpc_blobs_stored", {store->blobs(), "gauge"}},
+                                       {"cpc_stored_bytes", {store->bytes(), "gauge"}},
+                                       {"cpc_records_stored", {store->records(), "gauge"}},
+                                       {"cpc_dht_peers", {peer_count(), "gauge"}},
+                                       {"cpc_repair_pushes_total", {repair_pushes, "counter"}}});
+    return Response{200, "text/plain; version=0.0.4", std::move(text), {}};
+  });
+
+  add("PUT", "/v1/blobs/", "blobs_put", true, [this](const Request& r) {
+    auto c = path_cid(r.path, "/v1/blobs/", nullptr);
+    if (!c) return Response::error(400, c.status().message());
+    auto added = store->put_block(*c, as_bytes(r.body));
+    if (!added) return status_error(added.status());
+    const std::string cid_text = cid::to_string(*c);
+    Replication rep = replicate(digest_key(*c), [&](const Peer&) {
+      net::ClientRequest q;
+      q.method = "POST";
+      q.url = "/v1/dht/store/" + cid_text;  // the peer's URL is prefixed by replicate()
+      q.headers = {{"Content-Type", "application/octet-stream"}};
+      q.body = r.body;
+      return q;
+    });
+    nlohmann::json j = {{"cid", cid_text},
+                        {"size", r.body.size()},
+                        {"replicas", rep.acks},
+                        {"holders", holders_json(rep.holders)}};
+    if (rep.acks < rep.wanted) {
+      j["error"] = "stored on " + std::to_string(rep.acks) + " of " + std::to_string(rep.wanted) +
+                   " replica nodes";
+      return json_response(503, j);
+    }
+    return json_response(*added ? 201 : 200, j);
+  });
+
+  add("HEAD", "/v1/blobs/", "blobs_head", false, [this](const Request& r) {
+    auto c = path_cid(r.path, "/v1/blobs/", nullptr);
+    if (!c) return Response::error(400, c.status().message());
+    auto held = store->get_block(*c);
+    if (!held) return status_error(held.status());
+    if (!held->has_value()) return Response::error(404, "not found");
+    // MHD sends the Content-Length of the body it is given and drops the body for HEAD.
+    return Response{200, "application/octet-stream", std::string(as_chars(**held)), {}};
+  });
+
+  add("GET", "/v1/blobs/", "blobs_get", true, [this](const Request& r) {
+    bool holders = false;
+    auto c = path_cid(r.path, "/v1/blobs/", &holders);
+    if (!c) return Response::error(400, c.status().message());
+    if (holders) {
+      const Key key = digest_key(*c);
+      std::vector<Peer> peers = closest_live(key);
+      std::vector<bool> has = ask_holders(key, peers);
+      nlohmann::json list = nlohmann::json::array();
+      std::size_t replicas = 0;
+      for (std::size_t i = 0; i < peers.size(); ++i) {
+        if (!has[i]) continue;
+        const bool replica = i < options.replication;
+        replicas += replica ? 1 : 0;
+        list.push_back({{"id", hex_id(peers[i].id)}, {"url", peers[i].url}, {"replica", replica}});
+      }
+      return json_response(200, {{"cid", cid::to_string(*c)},
+                                 {"replication", options.replication},
+                                 {"live", peers.size()},
+                                 {"replicas", replicas},
+                                 {"holders", list}});
+    }
+    auto held = store->get_block(*c);
+    if (!held) return status_error(held.status());
+    if (held->has_value()) {
+      return Response{200, "application/octet-stream", std::string(as_chars(**held)), {}};
+    }
+    if (r.query.count("local") != 0) return Response::error(404, "not found");
+    auto remote = fetch_remote(*c);
+    if (!remote) return Response::error(503, remote.status().message());
+    if (!remote->has_value()) return Response::error(404, "not found");
+    return Response{200, "application/octet-stream", std::string(as_chars(**remote)), {}};
+  });
+
+  add("PUT", "/v1/records/", "records_put", true, [this](const Request& r) {
+    auto key = parse_key(std::string_view(r.path).substr(std::string("/v1/records/").size()));
+    if (!key) return Response::error(400, key.status().message());
+    auto rec = record::parse(r.body);
+    if (!rec) return Response::error(400, rec.status().message());
+    if (record::record_key(rec->signer, rec->name) != *key) {
+      return Response::error(400, "record key does not match signer and name");
+    }
+    auto added = store->put_record(*rec);
+    if (!added) return status_error(added.status());
+    const std::string body = record::to_json(*rec);
+    Replication rep = replicate(*key, [&](const Peer&) {
+      net::ClientRequest q;
+      q.method = "POST";
+      q.url = "/v1/dht/store_record";
+      q.headers = {{"Content-Type", "application/json"}};
+      q.body = body;
+      return q;
+    });
+    nlohmann::json j = {{"key", hex_id(*key)}, {"seq", rec->seq}, {"replicas", rep.acks}};
+    if (rep.acks < rep.wanted) return json_response(503, j);
+    return json_response(*added ? 201 : 200, j);
+  });
+
+  add("GET", "/v1/records/", "records_get", true, [this](const Request& r) {
+    auto key = parse_key(std::string_view(r.path).substr(std::string("/v1/records/").size()));
+    if (!key) return Response::error(400, key.status().message());
+    auto local = store->get_record(*key);
+    if (!local) return status_error(local.status());
+    std::optional<record::Record> best = std::move(*local);
+    if (r.query.count("local") == 0) {
+      auto remote = fetch_remote_record(*key);
+      if (remote && remote->has_value() && (!best || (*remote)->seq > best->seq)) {
+        best = std::move(*remote);
+      }
+    }
+    if (!best) return Response::error(404, "not found");
+    return Response{200, "application/json", record::to_json(*best), {}};
+  });
+
+  add("POST", "/v1/dht/store/", "dht_store", false, [this](const Request& r) {
+    auto c = path_cid(r.path, "/v1/dht/store/", nullptr);
+    if (!c) return Response::error(400, c.status().message());
+    if (auto from = header_peer(r)) observe(*from);
+    auto added = store->put_block(*c, as_bytes(r.body));
+    if (!added) return status_error(added.status());
+    return json_response(*added ? 201 : 200, {{"cid", cid::to_string(*c)}});
+  });
+
+  add("POST", "/v1/dht/store_record", "dht_store_record", false, [this](const Request& r) {
+    if (auto from = header_peer(r)) observe(*from);
+    auto rec = record::parse(r.body);
+    if (!rec) return Response::error(400, rec.status().message());
+    auto added = store->put_record(*rec);
+    if (!added) return status_error(added.status());
+    return json_response(*added ? 201 : 200,
+                         {{"key", hex_id(record::record_key(rec->signer, rec->name))}});
+  });
+
+  add_dht_routes(add);
+}
+
+}  // namespace cpc::node

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+// The inside of cpc::node::Node, shared by its source files: node.cpp (start-up, identity,
+// shutdown), node_api.cpp (the HTTP handlers), node_replicate.cpp (replica sets, pushes,
+// remote fetches, repair). Not a public header.
+//
+// Thread safety: handlers run concurrently on the server's threads and the background
+// threads; store, metrics and the DHT (cpc/dht.hpp) are thread-safe themselves.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cpc/blob_store.hpp"
+#include "cpc/http_client.hpp"
+#include "cpc/http_server.hpp"
+#include "cpc/node.hpp"
+#include "metrics.hpp"
+
+namespace cpc::node {
+
+using Key = std::array<std::uint8_t, 32>;
+
+// A node as the node layer sees it.
+struct Peer {
+  Key id{};
+  std::string url;
+};
+
+// What a replicated write achieved (docs/node-api.md §3 "acknowledged").
+struct Replication {
+  std::size_t acks = 0;    // replica-set members that committed it (self included)
+  std::size_t wanted = 0;  // min(replication, live nodes)
+  std::vector<Key> holders;
+};
+
+// Registers a route: method, path prefix, metrics endpoint name, blocking?, handler.
+using RouteAdder = std::function<void(const char*, const char*, const char*, bool,
+                                      std::function<net::Response(const net::Request&)>)>;
+
+class NodeImpl {
+ public:
+  NodeOptions options;
+  Key id{};
+  std::string url;
+  std::unique_ptr<BlobStore> store;
+  net::HttpServer server;
+  Metrics metrics;
+  std::atomic<std::uint64_t> repair_pushes{0};
+
+  explicit NodeImpl(const NodeOptions& o);
+  ~NodeImpl();  // node_replicate.cpp, where Dht is complete
+
+  void add_routes();
+  void add_dht_routes(const RouteAdder& add);  // node_dht.cpp
+  Status start_network();                      // DHT, bootstrap, background threads
+  void stop();
+
+  // --- node_replicate.cpp ---
+  // The live nodes closest to `key`, self included, nearest first; at most k.
+  std::vector<Peer> closest_live(const Key& key);
+  // Stores on the replica set (self already holds it): `request` builds the replica-store
+  // request for one peer.
+  Replication replicate(const Key& key,
+                        const std::function<net::ClientRequest(const Peer&)>& request);
+  // A verified copy of a block from whichever node holds it; nullopt when none does.
+  Result<std::optional<Bytes>> fetch_remote(const cid::Cid& cid);
+  // The newest valid record any replica holds.
+  Result<std::optional<record::Record>> fetch_remote_record(const record::Key& key);
+  // Which of `peers` hold `key` (find_value); self answered locally.
+  std::vector<bool> ask_holders(const Key& key, const std::vector<Peer>& peers);
+  std::size_t peer_count();
+  void observe(const Peer& p);
+  void failed(const Peer& p);
+  void repair_once();
+
+ private:
+  struct Dht;
+  std::unique_ptr<Dht> dht_;
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stopping_ = false;
+  std::vector<std::thread> background_;
+};
+
+std::string hex_id(const Key& k);
+net::ServerOptions server_options(const NodeOptions& o);
+// The peer's "from" JSON and headers.
+std::string peer_url_header(const Peer& p);
+
+}  // namespace cpc::node

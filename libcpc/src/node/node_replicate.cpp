@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: Apache-2.0
+// The node's network side (docs/node-api.md §1, §3, §4, §7): its Kademlia peer over the
+// HTTP transport, the DHT RPC handlers, replicated writes to a key's replica set, fetches
+// from other holders, and the background threads (bucket refresh, repair).
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "cpc/dht.hpp"
+#include "cpc/dht_http.hpp"
+#include "node_impl.hpp"
+
+namespace cpc::node {
+
+namespace {
+
+bool closer(const Key& target, const Key& a, const Key& b) {
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    const std::uint8_t da = a[i] ^ target[i], db = b[i] ^ target[i];
+    if (da != db) return da < db;
+  }
+  return false;
+}
+
+void sort_by_distance(const Key& target, std::vector<Peer>& peers) {
+  std::sort(peers.begin(), peers.end(),
+            [&](const Peer& a, const Peer& b) { return closer(target, a.id, b.id); });
+}
+
+dht::Contact contact(const Peer& p) {
+  return {p.id, p.url};
+}
+Peer peer(const dht::Contact& c) {
+  return {c.id, c.url};
+}
+
+net::Response json_response(const nlohmann::json& j) {
+  return {200, "application/json", j.dump(), {}};
+}
+
+}  // namespace
+
+struct NodeImpl::Dht {
+  dht::HttpTransport transport;
+  dht::Dht dht;
+  Dht(const Peer& self, std::size_t replication)
+      : transport(contact(self)), dht(contact(self), transport, config(replication)) {}
+  static dht::Config config(std::size_t replication) {
+    dht::Config c;
+    c.replication = replication;
+    return c;
+  }
+};
+
+NodeImpl::NodeImpl(const NodeOptions& o) : options(o), server(server_options(o)) {}
+
+NodeImpl::~NodeImpl() {
+  stop();
+}
+
+Status NodeImpl::start_network() {
+  dht_ = std::make_unique<Dht>(Peer{id, url}, options.replication);
+  std::vector<dht::Contact> seeds;
+  net::HttpClient http(dht::HttpTransport::rpc_options());
+  for (const auto& b : options.bootstrap) {
+    std::string base = b;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    auto r = http.get(base + "/v1/status");
+    if (!r) return r.status().with_context("--bootstrap");
+    auto j = json::parse(r->body);
+    if (r->status != 200 || !j || !j->is_object() || !j->contains("id")) {
+      return Status::io("--bootstrap " + base + ": not a cpc-node (no id in /v1/status)");
+    }
+    auto peer_id = dht::parse_id((*j)["id"]);
+    if (!peer_id) return Status::io("--bootstrap " + base + ": bad id in /v1/status");
+    seeds.push_back({*peer_id, base});
+  }
+  if (!seeds.empty()) {
+    CPC_RETURN_IF_ERROR(dht_->dht.bootstrap(seeds).with_context("bootstrap"));
+  }
+  auto loop = [this](std::chrono::milliseconds period, std::function<void()> work) {
+    return std::thread([this, period, work = std::move(work)] {
+      std::unique_lock lock(bg_mu_);
+      while (!bg_cv_.wait_for(lock, period, [this] { return stopping_; })) {
+        lock.unlock();
+        work();
+        lock.lock();
+      }
+    });
+  };
+  background_.push_back(loop(options.refresh_interval, [this] { dht_->dht.refresh(); }));
+  background_.push_back(loop(options.repair_interval, [this] { repair_once(); }));
+  return Status::ok();
+}
+
+void NodeImpl::stop() {
+  {
+    std::lock_guard lock(bg_mu_);
+    stopping_ = true;
+  }
+  bg_cv_.notify_all();
+  server.stop();
+  for (auto& t : background_) {
+    if (t.joinable()) t.join();
+  }
+  background_.clear();
+  store.reset();
+}
+
+std::size_t NodeImpl::peer_count() {
+  return dht_ ? dht_->dht.table().size() : 0;
+}
+
+void NodeImpl::observe(const Peer& p) {
+  if (dht_ && p.id != id) dht_->dht.observe(contact(p));
+}
+
+void NodeImpl::failed(const Peer& p) {
+  if (dht_) dht_->dht.failed(contact(p));
+}
+
+std::vector<Peer> NodeImpl::closest_live(const Key& key) {
+  std::vector<Peer> out{Peer{id, url}};
+  for (const auto& c : dht_->dht.lookup(key)) {
+    if (c.id != id) out.push_back(peer(c));
+  }
+  sort_by_distance(key, out);
+  return out;
+}
+
+Replication NodeImpl::replicate(const Key& key,
+                                const std::function<net::ClientRequest(const Peer&)>& request) {
+  std::vector<Peer> candidates = closest_live(key);
+  Replication rep;
+  std::size_t next = 0, dead = 0;
+  // Self, when among the first `replication`, already committed.
+  std::vector<Peer> batch;
+  auto fill = [&] {
+    while (rep.acks + batch.size() < options.replication && next < candidates.size()) {
+      const Peer& p = candidates[next++];
+      if (p.id == id) {
+        rep.acks += 1;
+        rep.holders.push_back(id);
+      } else {
+        batch.push_back(p);
+      }
+    }
+  };
+  fill();
+  while (!batch.empty()) {
+    std::vector<net::ClientRequest> reqs;
+    for (const auto& p : batch) {
+      net::ClientRequest q = request(p);
+      q.url = p.url + q.url;
+      q.headers.push_back({"X-Cpc-From-Id", hex_id(id)});
+      q.headers.push_back({"X-Cpc-From-Url", url});
+      reqs.push_back(std::move(q));
+    }
+    net::ClientOptions co;
+    co.timeout_ms = 30000;
+    auto results = net::perform_all(reqs, reqs.size(), co);
+    std::vector<Peer> sent;
+    sent.swap(batch);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (!results[i]) {  // unreachable: not live, the next closest takes its place
+        failed(sent[i]);
+        dead += 1;
+        continue;
+      }
+      dht_->dht.table().touch(sent[i].id);  // it answered: consecutive failures reset
+      if (results[i]->status == 200 || results[i]->status == 201) {
+        rep.acks += 1;
+        rep.holders.push_back(sent[i].id);
+      }
+    }
+    fill();
+    if (batch.empty()) break;
+  }
+  rep.wanted = std::min(options.replication, candidates.size() - dead);
+  return rep;
+}
+
+std::vector<bool> NodeImpl::ask_holders(const Key& key, const std::vector<Peer>& peers) {
+  std::vector<bool> out(peers.size(), false);
+  std::vector<dht::Contact> remote;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    if (peers[i].id == id) {
+      auto h = store->has_key(key);
+      out[i] = h && *h;
+    } else {
+      remote.push_back(contact(peers[i]));
+      index.push_back(i);
+    }
+  }
+  auto replies = dht_->transport.find_value(remote, key);
+  for (std::size_t j = 0; j < replies.size(); ++j) {
+    if (replies[j]) {
+      dht_->dht.table().touch(peers[index[j]].id);
+      out[index[j]] = replies[j]->has_value;
+    } else {
+      failed(peers[index[j]]);
+    }
+  }
+  return out;
+}
+
+Result<std::optional<Bytes>> NodeImpl::fetch_remote(const cid::Cid& c) {
+  auto found = dht_->dht.find_value(c.digest);
+  std::vector<Peer> holders;
+  for (const auto& h : found.holders) {
+    if (h.id != id) holders.push_back(peer(h));
+  }
+  net::HttpClient http;
+  for (const auto& h : holders) {
+    auto r = http.get(h.url + "/v1/blobs/" + cid::to_string(c) + "?local=1");
+    if (!r) {
+      failed(h);
+      continue;
+    }
+    if (r->status != 200) continue;
+    ByteView b = as_bytes(r->body);
+    if (!cid::verify(c, b)) continue;  // a holder that lies is skipped
+    return std::optional<Bytes>(Bytes(b.begin(), b.end()));
+  }
+  return std::optional<Bytes>{};
+}
+
+Result<std::optional<record::Record>> NodeImpl::fetch_remote_record(const record::Key& key) {
+  std::vector<Peer> peers = closest_live(key);
+  if (peers.size() > options.replication) peers.resize(options.replication);
+  std::vector<net::ClientRequest> reqs;
+  for (const auto& p : peers) {
+    if (p.id != id)
+      reqs.push_back({"GET", p.url + "/v1/records/" + hex_id(key) + "?local=1", {}, ""});
+  }
+  std::optional<record::Record> best;
+  for (auto& r :
+       net::perform_all(reqs, reqs.empty() ? 1 : reqs.size(), dht::HttpTransport::rpc_options())) {
+    if (!r || r->status != 200) continue;
+    auto rec = record::parse(r->body);
+    if (rec && record::record_key(rec->signer, rec->name) == key &&
+        (!best || rec->seq > best->seq)) {
+      best = std::move(*rec);
+    }
+  }
+  return best;
+}
+
+void NodeImpl::add_dht_routes(const RouteAdder& add) {
+  // The body as a JSON object and its optional "from" contact (malformed: 400).
+  struct Rpc {
+    json::Value body;
+    std::optional<dht::Contact> from;
+  };
+  auto parse = [](const net::Request& r) -> Result<Rpc> {
+    auto j = json::parse(r.body, {.max_depth = 8, .max_size = 1 << 16});
+    CPC_RETURN_IF_ERROR(j);
+    if (!j->is_object()) return Status::bad_input("request body must be a JSON object");
+    Rpc rpc{std::move(*j), std::nullopt};
+    if (rpc.body.contains("from")) {
+      auto c = dht::parse_contact(rpc.body["from"]);
+      if (!c) return c.status().with_context("from");
+      rpc.from = std::move(*c);
+    }
+    return rpc;
+  };
+  auto id_field = [](const Rpc& rpc, const char* name) -> Result<dht::NodeId> {
+    if (!rpc.body.contains(name)) return Status::bad_input(std::string("no ") + name);
+    return dht::parse_id(rpc.body[name]);
+  };
+  auto from_ptr = [](const Rpc& rpc) { return rpc.from ? &*rpc.from : nullptr; };
+  add("POST", "/v1/dht/find_node", "dht_find_node", false, [=, this](const net::Request& r) {
+    auto rpc = parse(r);
+    if (!rpc) return net::Response::error(400, rpc.status().message());
+    auto target = id_field(*rpc, "target");
+    if (!target) return net::Response::error(400, target.status().message());
+    auto closest = dht_->dht.answer_find_node(from_ptr(*rpc), *target);
+    return json_response({{"contacts", dht::contacts_json(closest)}});
+  });
+  add("POST", "/v1/dht/find_value", "dht_find_value", false, [=, this](const net::Request& r) {
+    auto rpc = parse(r);
+    if (!rpc) return net::Response::error(400, rpc.status().message());
+    auto key = id_field(*rpc, "key");
+    if (!key) return net::Response::error(400, key.status().message());
+    auto has = store->has_key(*key);
+    if (!has) return net::Response::error(500, has.status().message());
+    auto reply = dht_->dht.answer_find_value(from_ptr(*rpc), *key, *has);
+    return json_response(
+        {{"has_value", reply.has_value}, {"contacts", dht::contacts_json(reply.closer)}});
+  });
+  add("POST", "/v1/dht/ping", "dht_ping", false, [=, this](const net::Request& r) {
+    auto rpc = parse(r);
+    if (!rpc) return net::Response::error(400, rpc.status().message());
+    return json_response({{"id", hex_id(dht_->dht.answer_ping(from_ptr(*rpc)))}});
+  });
+}
+
+void NodeImpl::repair_once() {
+  // The replica set of each key as this node's routing table sees it: the `replication`
+  // nodes closest to the key among the table and self. A lookup per block would cost a
+  // round of RPCs each; the table is kept current by refresh and by dropping failed nodes.
+  auto replica_set = [this](const Key& key) {
+    std::vector<Peer> set{Peer{id, url}};
+    for (const auto& c : dht_->dht.table().closest(key, options.replication)) {
+      if (c.id != id) set.push_back(peer(c));
+    }
+    sort_by_distance(key, set);
+    if (set.size() > options.replication) set.resize(options.replication);
+    return set;
+  };
+  auto blocks = store->list_blocks();
+  if (!blocks) return;
+  for (const auto& c : *blocks) {
+    {
+      std::lock_guard lock(bg_mu_);
+      if (stopping_) return;
+    }
+    std::vector<Peer> set = replica_set(c.digest);
+    std::vector<Peer> others;
+    for (const auto& p : set) {
+      if (p.id != id) others.push_back(p);
+    }
+    if (others.empty()) continue;
+    std::vector<bool> has = ask_holders(c.digest, others);
+    std::vector<net::ClientRequest> pushes;
+    std::optional<Bytes> block;
+    for (std::size_t i = 0; i < others.size(); ++i) {
+      if (has[i]) continue;
+      if (!block) {
+        auto b = store->get_block(c);
+        if (!b || !b->has_value()) break;
+        block = std::move(**b);
+      }
+      pushes.push_back({"POST",
+                        others[i].url + "/v1/dht/store/" + cid::to_string(c),
+                        {{"Content-Type", "application/octet-stream"},
+                         {"X-Cpc-From-Id", hex_id(id)},
+                         {"X-Cpc-From-Url", url}},
+                        std::string(as_chars(*block))});
+    }
+    if (pushes.empty()) continue;
+    for (auto& r : net::perform_all(pushes, pushes.size())) {
+      if (r && (r->status == 200 || r->status == 201)) repair_pushes += 1;
+    }
+  }
+  auto keys = store->list_records();
+  if (!keys) return;
+  for (const auto& k : *keys) {
+    auto rec = store->get_record(k);
+    if (!rec || !rec->has_value()) continue;
+    const std::string body = record::to_json(**rec);
+    std::vector<Peer> set = replica_set(k);
+    std::vector<net::ClientRequest> pushes;
+    for (const auto& p : set) {
+      if (p.id == id) continue;
+      pushes.push_back(
+          {"POST", p.url + "/v1/dht/store_record", {{"Content-Type", "application/json"}}, body});
+    }
+    if (!pushes.empty()) net::perform_all(pushes, pushes.size());
+  }
+}
+
+}  // namespace cpc::node
