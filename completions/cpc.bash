@@ -103,7 +103,7 @@ _cpc_node() {
   local sub=""
   ((COMP_CWORD > 1)) && sub=${COMP_WORDS[1]}
   if [[ $sub == genesis ]]; then
-    _cpc_offer "$_cpc_common_flags --validator --alloc -o --output" "--validator -o --output" \
+    _cpc_offer "-h --help --validator --alloc -o --output" "--validator -o --output" \
       "--alloc" "" ""
     return 0
   fi
