@@ -163,7 +163,7 @@ int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   cpc::tool::init("cpc-encrypt");
   CLI::App app{
       "Seal a byte stream (or, with --records, each NDJSON line) to a public key; with -d,\n"
@@ -208,4 +208,7 @@ int main(int argc, char** argv) {
   if (auto s = out.open(o.out_path); !s) return cpc::tool::fail(s);
   if (o.he || o.sum) return homomorphic(o, in, out);
   return o.decrypt ? open(o, in, out) : seal(o, in, out);
+} catch (const std::exception& e) {
+  // Allocation failures and the like: still one line and a documented status.
+  return cpc::tool::fail(cpc::Status::io(e.what()));
 }

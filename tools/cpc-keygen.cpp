@@ -10,7 +10,7 @@
 #include "cpc/keys.hpp"
 #include "tool_common.hpp"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   cpc::tool::init("cpc-keygen");
   CLI::App app{
       "Make a new cpchain identity (secret key, mode 0600), or with --public print the\n"
@@ -68,4 +68,7 @@ int main(int argc, char** argv) {
   if (auto s = out.write(record); !s) return cpc::tool::fail(s);
   if (auto s = out.commit(); !s) return cpc::tool::fail(s);
   return 0;
+} catch (const std::exception& e) {
+  // Allocation failures and the like: still one line and a documented status.
+  return cpc::tool::fail(cpc::Status::io(e.what()));
 }

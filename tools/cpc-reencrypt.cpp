@@ -50,7 +50,7 @@ int proxy(const std::string& kfrag_path, const std::string& input, const std::st
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   cpc::tool::init("cpc-reencrypt");
   CLI::App app{
       "Threshold proxy re-encryption. 'grant' splits the owner's re-encryption key for a\n"
@@ -88,4 +88,7 @@ int main(int argc, char** argv) {
                            "see 'cpc-reencrypt --help'");
   }
   return proxy(kfrag_path, input, out_path);
+} catch (const std::exception& e) {
+  // Allocation failures and the like: still one line and a documented status.
+  return cpc::tool::fail(cpc::Status::io(e.what()));
 }

@@ -7,7 +7,7 @@
 #include "cpc/sign.hpp"
 #include "tool_common.hpp"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   cpc::tool::init("cpc-sign");
   CLI::App app{
       "Sign NDJSON records: every input line (any JSON value) becomes one cpc/signed record.\n"
@@ -61,4 +61,7 @@ int main(int argc, char** argv) {
   if (auto s = writer.flush(); !s) return cpc::tool::fail(s);
   if (auto s = out.commit(); !s) return cpc::tool::fail(s);
   return 0;
+} catch (const std::exception& e) {
+  // Allocation failures and the like: still one line and a documented status.
+  return cpc::tool::fail(cpc::Status::io(e.what()));
 }

@@ -93,7 +93,7 @@ Result<Opener> Opener::begin(const Header& header, const KeySource& keys) {
 }
 
 Opener::Opener(Opener&& o) noexcept
-    : header_(o.header_),
+    : header_(std::move(o.header_)),
       header_hash_(o.header_hash_),
       state_(std::exchange(o.state_, nullptr)),
       index_(o.index_),
