@@ -46,12 +46,7 @@ int homomorphic(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& o
     }
     if (s) s = writer.flush();
   }
-  if (s) s = out.commit();
-  if (!s) {
-    out.discard();
-    return cpc::tool::fail(s);
-  }
-  return 0;
+  return cpc::tool::finish(out, s);
 }
 
 // Plain bytes are refused on a terminal when they do not look like text (age does the same).
@@ -84,8 +79,7 @@ int seal(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
     s = cpc::seal::seal_stream(in.fd(), *to, o.chunk_size,
                                [&](std::string_view line) { return out.write(line); });
   }
-  if (s) s = out.commit();
-  return s ? 0 : cpc::tool::fail(s);
+  return cpc::tool::finish(out, s);
 }
 
 int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
@@ -153,12 +147,7 @@ int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
     if (!s) s = at_line(s);
   }
   if (s && owner) s = cfrags.finish();
-  if (s) s = out.commit();
-  if (!s) {
-    out.discard();
-    return cpc::tool::fail(s);
-  }
-  return 0;
+  return cpc::tool::finish(out, s);
 }
 
 }  // namespace

@@ -23,8 +23,7 @@ int grant(const std::string& key, const std::optional<std::string>& passphrase_f
   std::string text;
   for (const auto& k : *kfrags) text += cpc::pre::kfrag_record(k) + '\n';
   cpc::Status s = out.write(text);
-  if (s) s = out.commit();
-  return s ? 0 : cpc::tool::fail(s);
+  return cpc::tool::finish(out, s);
 }
 
 int proxy(const std::string& kfrag_path, const std::string& input, const std::string& out_path) {
@@ -40,12 +39,7 @@ int proxy(const std::string& kfrag_path, const std::string& input, const std::st
   cpc::Status s = cpc::reencrypt::reencrypt(
       capsules, *kfrag, [&](std::string_view record) { return writer.append_line(record); });
   if (s) s = writer.flush();
-  if (s) s = out.commit();
-  if (!s) {
-    out.discard();
-    return cpc::tool::fail(s);
-  }
-  return 0;
+  return cpc::tool::finish(out, s);
 }
 
 }  // namespace

@@ -36,6 +36,13 @@ int fail(const Status& s, const std::string& hint) {
   return s.exit_code();
 }
 
+int finish(io::OutputFile& out, Status s) {
+  if (s) s = out.commit();
+  if (s) return 0;
+  out.discard();
+  return fail(s);
+}
+
 void add_version_flag(CLI::App& app) {
   app.add_flag_callback(
       "--version",

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "cpc/io.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::tool {
@@ -23,6 +24,10 @@ void print_error(const Status& s, const std::string& hint = "");
 
 // Prints the error and returns its exit status, for `return fail(status);` in main().
 int fail(const Status& s, const std::string& hint = "");
+
+// Ends a run that wrote to `out`: commits it when `s` is ok (returning 0), else discards it
+// (no partial output) and reports `s` (returning its exit status).
+int finish(io::OutputFile& out, Status s);
 
 // Adds --version (prints "program version") to `app`.
 void add_version_flag(CLI::App& app);
