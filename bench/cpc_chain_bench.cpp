@@ -177,7 +177,7 @@ void bench_state_size(std::size_t accounts, std::size_t block_txs, int blocks) {
   }
   if (!net.stores[0]->commit(b)) std::abort();
   ChainState& cs = *net.states[0];
-  double total = 0, verify_share = 0;
+  double total = 0;
   std::optional<CommitCertificate> last;
   for (int k = 0; k < blocks; ++k) {
     std::vector<Tx> txs;
@@ -193,7 +193,6 @@ void bench_state_size(std::size_t accounts, std::size_t block_txs, int blocks) {
     }
     auto blk = cs.build_block(net.vals[0].public_key().sign, 0, cs.head_time() + 1, txs, {}, last);
     auto t = Clock::now();
-    std::uint64_t v0 = verify_count();
     auto ex = cs.execute(*blk);
     if (!ex) std::abort();
     CommitCertificate c;
@@ -204,7 +203,6 @@ void bench_state_size(std::size_t accounts, std::size_t block_txs, int blocks) {
     c.precommits.push_back({v.validator, v.sig});
     if (!cs.commit(*blk, c, *ex)) std::abort();
     total += seconds_since(t);
-    verify_share += double(verify_count() - v0);
     last = c;
   }
   std::printf("| %zu | %zu | %.1f | %.1f |\n", accounts, block_txs, 1e3 * total / blocks,
