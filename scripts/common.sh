@@ -8,7 +8,8 @@ CPC_BUILD_DIR=${CPC_BUILD_DIR:-$CPC_ROOT/build}
 # Debian packages the build needs, and those only the tests and benchmarks need.
 CPC_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf libsodium-dev libssl-dev libcli11-dev
   nlohmann-json3-dev catch2 liblmdb-dev libcurl4-openssl-dev libmicrohttpd-dev)
-CPC_TEST_PACKAGES=(python3 python3-cryptography age jq time procps psmisc)
+CPC_TEST_PACKAGES=(python3 python3-cryptography age jq time procps psmisc man-db groff-base
+  dpkg-dev file)
 
 cpc_install() {
   local missing=()
