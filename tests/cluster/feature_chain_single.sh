@@ -5,7 +5,8 @@
 # prints the transaction; a second registration of the same CID is refused with the
 # reason; cpc-get --proof prints the registration with its inclusion proof, which
 # cpc-verify --proof checks offline (and refuses when tampered); cpc-verify --chain
-# re-executes the chain from genesis; a restart keeps the chain.
+# re-executes the chain from genesis; a restart keeps the chain, and another genesis is
+# refused for the same data directory.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 source "$HERE/lib_chain.sh"
@@ -66,4 +67,14 @@ start_node n1 "$port"
 [ "$(chain_height "$URL")" -ge "$h" ] || fail "height went back after a restart"
 wait_height "$URL" $((h + 1)) 120 || fail "no commit after the restart"
 [ "$(curl -sf "$URL/v1/tx/$tx" | jq -r .status)" = committed ] || fail "tx lost at restart"
+
+# The data directory keeps its chain: another genesis is refused at start, and the
+# directory's genesis.json stays as it was.
+stop_node "$NODE_PID"
+cp n1/genesis.json kept-genesis.json
+rc=0
+timeout 60 cpc-node --data-dir n1 --listen "127.0.0.1:$port" --genesis other-genesis.json 2> other.err || rc=$?
+[ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "a node started on another genesis (rc $rc)"
+grep -q "genesis" other.err || fail "other genesis: $(cat other.err)"
+cmp -s n1/genesis.json kept-genesis.json || fail "genesis.json replaced by a refused --genesis"
 finish

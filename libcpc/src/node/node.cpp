@@ -82,23 +82,22 @@ Status write_file(const std::string& path, const std::string& text) {
   return out.commit();
 }
 
-// DATA_DIR/genesis.json: from --genesis (checked, then copied), else the one already there,
-// else a new single-validator genesis of the node key (docs/node-api.md §9).
-Result<chain::Genesis> load_genesis(const NodeOptions& o, const keys::SecretKey& sk) {
+// The chain's genesis: --genesis (checked), else DATA_DIR/genesis.json, else a new
+// single-validator genesis of the node key (docs/node-api.md §9). *store is set when the
+// genesis is to be written to DATA_DIR/genesis.json — once the chain store accepted it, so a
+// refused --genesis does not replace the data directory's own.
+Result<chain::Genesis> load_genesis(const NodeOptions& o, const keys::SecretKey& sk, bool* store) {
   const std::string path = o.data_dir + "/genesis.json";
+  *store = true;
   if (!o.genesis.empty()) {
     auto text = io::read_file(o.genesis, 16 << 20);
     if (!text) return text.status().with_context("--genesis");
     auto g = chain::parse_genesis(*text);
     if (!g) return Status::bad_input("--genesis " + o.genesis + ": " + g.status().message());
-    CPC_RETURN_IF_ERROR(write_file(path, chain::genesis_record(*g) + "\n"));
     return g;
   }
-  if (!io::exists(path)) {
-    auto g = genesis::build({sk.public_key().sign}, {}, now_ms());
-    CPC_RETURN_IF_ERROR(g);
-    CPC_RETURN_IF_ERROR(write_file(path, chain::genesis_record(*g) + "\n"));
-  }
+  if (!io::exists(path)) return genesis::build({sk.public_key().sign}, {}, now_ms());
+  *store = false;
   auto text = io::read_file(path, 16 << 20);
   CPC_RETURN_IF_ERROR(text);
   auto g = chain::parse_genesis(*text);
@@ -130,7 +129,8 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
       options.key_path.empty() ? options.data_dir + "/node.key" : options.key_path;
   auto sk = load_or_create_key(key_path);
   CPC_RETURN_IF_ERROR(sk);
-  auto genesis = load_genesis(options, *sk);
+  bool store_genesis = false;
+  auto genesis = load_genesis(options, *sk, &store_genesis);
   CPC_RETURN_IF_ERROR(genesis);
   auto impl = std::make_unique<NodeImpl>(options);
   impl->id = node_id(sk->public_key().sign);
@@ -140,6 +140,10 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   auto chain = ChainNode::open(*impl, options.data_dir + "/chain", *genesis, std::move(*sk));
   CPC_RETURN_IF_ERROR(chain);
   impl->chain = std::move(*chain);
+  if (store_genesis) {
+    CPC_RETURN_IF_ERROR(
+        write_file(options.data_dir + "/genesis.json", chain::genesis_record(*genesis) + "\n"));
+  }
   impl->add_routes();
   CPC_RETURN_IF_ERROR(impl->server.start(options.listen));
   impl->url = advertised_url(options.listen, impl->server.port());
