@@ -74,7 +74,7 @@ stop_node "$NODE_PID"
 cp n1/genesis.json kept-genesis.json
 rc=0
 timeout 60 cpc-node --data-dir n1 --listen "127.0.0.1:$port" --genesis other-genesis.json 2> other.err || rc=$?
-[ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "a node started on another genesis (rc $rc)"
+if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then fail "a node started on another genesis (rc $rc)"; fi
 grep -q "genesis" other.err || fail "other genesis: $(cat other.err)"
 cmp -s n1/genesis.json kept-genesis.json || fail "genesis.json replaced by a refused --genesis"
 finish

@@ -1,9 +1,10 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: Apache-2.0
 # Chain helpers for the cluster tests (sourced after lib.sh): chain status polling with a
 # deadline, transaction submission through the API, and the signed test transactions of
 # chain_tx_tool (a test helper built in CPC_BUILD/tests).
 : "${CPC_BUILD:?CPC_BUILD must name the build directory}"
-TXTOOL="$CPC_BUILD/tests/chain_tx_tool"
+export TXTOOL="$CPC_BUILD/tests/chain_tx_tool"
 
 # chain_height URL: the node's committed height, or -1 when it does not answer.
 chain_height() {
@@ -24,6 +25,7 @@ wait_height() {
 }
 
 # submit URL RECORD: POST /v1/tx; sets HTTP_CODE and REPLY (the JSON answer).
+# shellcheck disable=SC2034  # read by the sourcing test
 submit() {
   REPLY=$(curl -s --max-time 10 -o - -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
     --data-binary "$2" "$1/v1/tx")
