@@ -49,6 +49,9 @@ cpc-verify --proof proof.json --genesis other-genesis.json > /dev/null 2>&1 && f
 # A tampered proof: the transaction's size changed.
 jq -c '.proof.tx.size += 1' proof.json > bad-proof.json
 cpc-verify --proof bad-proof.json > /dev/null 2> bad.err && fail "tampered proof accepted"
+jq -c '.size += 1' proof.json > bad-summary.json
+cpc-verify --proof bad-summary.json > /dev/null 2> summary.err && fail "record with a wrong size accepted"
+grep -q "owner or size" summary.err || fail "summary mismatch: $(cat summary.err)"
 jq -c '.proof' proof.json > bare-proof.json
 cpc-verify --proof bare-proof.json > /dev/null 2> bare.err && fail "bare tx-proof accepted without --genesis"
 grep -q -- "--genesis" bare.err || fail "bare proof hint: $(cat bare.err)"

@@ -2,6 +2,7 @@
 // Whole-chain verification over HTTP and proof-record checks (cpc/chain/remote.hpp).
 #include "cpc/chain/remote.hpp"
 
+#include "cpc/hex.hpp"
 #include "cpc/http_get.hpp"
 #include "cpc/json.hpp"
 
@@ -104,6 +105,13 @@ Result<ProofCheck> verify_proof_file(std::string_view record,
   if (!cid.empty()) {
     if (p->tx.op != Op::kDataRegister || p->tx.cid != cid) {
       return Status::refused("the proof's transaction does not register " + cid);
+    }
+    // The record's summary must say what the proven transaction says.
+    const auto& owner = (*j)["owner"];
+    const auto& size = (*j)["size"];
+    if (!owner.is_string() || owner.get<std::string>() != hex::encode(p->tx.from) ||
+        !size.is_number_integer() || size.get<std::uint64_t>() != p->tx.size) {
+      return Status::refused("the record's owner or size differs from its transaction");
     }
   }
   ProofCheck out;
