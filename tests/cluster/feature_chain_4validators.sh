@@ -5,8 +5,9 @@
 # bad transactions (bad signature, wrong chain id, replayed nonce, overspending, a CID
 # registered twice) are refused with their reason and never appear in a block; with one
 # validator killed (-9) the chain goes on and the restarted one catches up; with two
-# killed, commits stop, and resume when one comes back; at the end every node has the
-# same block hash at every height, cpc-verify --chain passes against each node, and
+# killed, commits stop, and resume when one comes back; a fifth node whose key is no
+# validator follows the chain without voting; at the end every node has the same block
+# hash at every height, cpc-verify --chain passes against each node, and
 # cpc-get --proof + cpc-verify --proof work. Every wait is bounded.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
@@ -24,7 +25,7 @@ CHAIN=$(jq -r .chain genesis.json)
 BOB=$(jq -r .sign bob.pub)
 
 declare -a PORT URL PID
-for i in 1 2 3 4; do
+for i in 1 2 3 4 5; do
   free_port
   PORT[i]=$FREE_PORT
   URL[i]="http://127.0.0.1:${PORT[i]}"
@@ -37,6 +38,9 @@ start() {
   PID[$1]=$NODE_PID
 }
 for i in 1 2 3 4; do start "$i"; done
+# Node 5: a follower (its own node key, not in the genesis).
+start_node f5 "${PORT[5]}" --genesis genesis.json --bootstrap "${URL[1]}"
+[ "$(curl -sf "${URL[5]}/v1/chain/status" | jq -r .validator)" = false ] || fail "node 5 is not a follower"
 for i in 1 2 3 4; do
   wait_height "${URL[i]}" 2 180 || fail "validator $i: no block 2 within 180 s (height $(chain_height "${URL[i]}"))"
 done
@@ -115,7 +119,7 @@ start 3
 wait_height "${URL[1]}" $((h2 + 2)) 180 || fail "commits did not resume with 3 of 4"
 start 4
 target=$(chain_height "${URL[1]}")
-for i in 1 2 3 4; do
+for i in 1 2 3 4 5; do
   wait_height "${URL[i]}" "$target" 180 || fail "node $i did not reach $target"
 done
 
@@ -123,7 +127,7 @@ done
 top=$target
 for h in $(seq 1 "$top"); do
   ref=$(curl -sf "${URL[1]}/v1/blocks/$h" | jq -r .commit.block)
-  for i in 2 3 4; do
+  for i in 2 3 4 5; do
     got=$(curl -sf "${URL[i]}/v1/blocks/$h" | jq -r .commit.block)
     [ "$got" = "$ref" ] || fail "height $h: node $i has $got, node 1 $ref"
   done
@@ -139,14 +143,14 @@ for id in "${ACCEPTED[@]}"; do
   [ "$(curl -sf "${URL[1]}/v1/tx/$id" | jq -r .status)" = committed ] || fail "accepted $id not committed"
 done
 for id in "${BAD[@]}"; do
-  for i in 1 2 3 4; do
+  for i in 1 2 3 4 5; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "${URL[i]}/v1/tx/$id")
     [ "$code" = 404 ] || fail "bad tx $id known to node $i ($code)"
   done
 done
 
 # --- whole-chain verification and proofs -------------------------------------------
-for i in 1 2 3 4; do
+for i in 1 2 3 4 5; do
   cpc-verify --chain --node "${URL[i]}" --genesis genesis.json > "chain$i.json" 2> "chain$i.err" ||
     fail "cpc-verify --chain against node $i: $(cat "chain$i.err")"
 done
