@@ -57,8 +57,8 @@ _cpc_sign() {
 
 _cpc_verify() {
   _cpc_offer "$_cpc_common_flags --signer --keep-going --detached --sig -o --output --cfrag
-              --from --to" \
-    "--signer --detached --sig -o --output --cfrag --from --to" "" "" file
+              --from --to --chain --node --proof --genesis" \
+    "--signer --detached --sig -o --output --cfrag --from --to --proof --genesis" "--node" "" file
 }
 
 _cpc_encrypt() {
@@ -91,11 +91,12 @@ _cpc_reencrypt() {
 }
 
 _cpc_put() {
-  _cpc_offer "$_cpc_common_flags --node --records -q --quiet" "" "--node" "" file
+  _cpc_offer "$_cpc_common_flags --node --records -q --quiet --register -k --key" "-k --key" \
+    "--node" "" file
 }
 
 _cpc_get() {
-  _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet" "-o --output" "--node" "" ""
+  _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet --proof" "-o --output" "--node" "" ""
 }
 
 # cpc-node: run a node, or the genesis subcommand.

@@ -33,6 +33,10 @@ complete -c cpc-verify -s o -l output -r -F -d 'Write payloads to FILE atomicall
 complete -c cpc-verify -l cfrag -r -F -d 'Check these cpc/cfrag records against the capsules of FILE'
 complete -c cpc-verify -l from -r -F -d 'With --cfrag: the owner'
 complete -c cpc-verify -l to -r -F -d 'With --cfrag: the grantee'
+complete -c cpc-verify -l chain -d 'Verify the node\'s whole chain from genesis'
+complete -c cpc-verify -l node -x -d 'With --chain: node URL'
+complete -c cpc-verify -l proof -r -F -d 'Verify an inclusion proof offline'
+complete -c cpc-verify -l genesis -r -F -d 'The trusted genesis file for --chain and --proof'
 
 # cpc-encrypt (positional: FILE)
 complete -c cpc-encrypt -l to -r -F -d 'Recipient public key'
@@ -73,12 +77,15 @@ complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l grant -x -d
 complete -c cpc-put -l node -x -d 'Node URL'
 complete -c cpc-put -l records -d 'Store each NDJSON line as its own object'
 complete -c cpc-put -s q -l quiet -d 'No progress on stderr'
+complete -c cpc-put -l register -d 'Also register the object on chain'
+complete -c cpc-put -s k -l key -r -F -d 'Secret key that signs the registration'
 
 # cpc-get (positional: CID)
 complete -c cpc-get -f
 complete -c cpc-get -l node -x -d 'Node URL'
 complete -c cpc-get -s o -l output -r -F -d 'Write to FILE atomically'
 complete -c cpc-get -s q -l quiet -d 'No progress on stderr'
+complete -c cpc-get -l proof -d 'Print the registration with its inclusion proof'
 
 # cpc-node: run a node, or the genesis subcommand.
 complete -c cpc-node -f

@@ -3,8 +3,8 @@
 // or SIGINT, or write a genesis file (`cpc-node genesis`). CLI.md "Network".
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
-#include <ctime>
 
 #include "cpc/genesis.hpp"
 #include "cpc/io.hpp"
@@ -16,11 +16,11 @@ namespace {
 
 int write_genesis(const std::vector<std::string>& validators,
                   const std::vector<std::string>& allocs, const std::string& out_path) {
-  std::vector<cpc::keys::PublicKey> vs;
+  std::vector<cpc::keys::SignPublic> vs;
   for (const auto& v : validators) {
     auto pk = cpc::keyfile::load_public(v);
     if (!pk) return cpc::tool::fail(pk.status().with_context(v));
-    vs.push_back(*pk);
+    vs.push_back(pk->sign);
   }
   std::vector<cpc::genesis::Alloc> as;
   for (const auto& a : allocs) {
@@ -28,10 +28,9 @@ int write_genesis(const std::vector<std::string>& validators,
     if (!alloc) return cpc::tool::fail(alloc.status());
     as.push_back(*alloc);
   }
-  char when[32];
-  std::time_t now = std::time(nullptr);
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  auto g = cpc::genesis::make(vs, as, when);
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  auto g = cpc::genesis::make(vs, as, static_cast<std::uint64_t>(now.count()));
   if (!g) return cpc::tool::fail(g.status());
   cpc::io::OutputFile out;
   if (auto s = out.open(out_path); !s) return cpc::tool::fail(s);
@@ -55,7 +54,8 @@ int main(int argc, char** argv) {
   app.add_option("-k,--key", o.key_path, "Node key file (default DATA_DIR/node.key, created 0600)");
   app.add_option("--bootstrap", o.bootstrap, "URL of a node of the network to join (repeatable)");
   app.add_option("--replication", o.replication, "Copies of every block (default 3)");
-  app.add_option("--genesis", o.genesis, "Genesis file of the network (stored for the chain)");
+  app.add_option("--genesis", o.genesis,
+                 "Genesis file of the chain (default: a single-validator genesis of the node key)");
   app.add_option("--repair-interval", repair, "Period of the replica repair (default 30s)");
   auto* gen = app.add_subcommand("genesis", "Write a genesis file");
   std::vector<std::string> validators, allocs;

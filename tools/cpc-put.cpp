@@ -1,24 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-put: store bytes through a node as a content-addressed UnixFS object and print its CID
-// (CLI.md "Network", docs/node-api.md §3); with --records, each NDJSON line on its own.
+// (CLI.md "Network", docs/node-api.md §3); with --records, each NDJSON line on its own;
+// with --register -k KEY, each stored object is also registered on chain (data.register,
+// docs/node-api.md §10) and its record gains the committed transaction's id as "tx".
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
+#include <optional>
 
 #include <cstdio>
 #include <cstdlib>
 
+#include "cpc/chain_client.hpp"
 #include "cpc/cid.hpp"
 #include "cpc/io.hpp"
+#include "cpc/keyfile.hpp"
 #include "cpc/ndjson.hpp"
 #include "cpc/object_client.hpp"
 #include "tool_common.hpp"
 
 namespace {
 
-std::string put_record(const cpc::client::PutResult& r) {
+std::string put_record(const cpc::client::PutResult& r, const std::string& tx) {
   return "{\"type\":\"cpc/put\",\"cid\":\"" + cpc::cid::to_string(r.cid) +
-         "\",\"size\":" + std::to_string(r.size) + "}";
+         "\",\"size\":" + std::to_string(r.size) + (tx.empty() ? "" : ",\"tx\":\"" + tx + "\"") +
+         "}";
+}
+
+// With a key: registers the object on chain and returns the transaction id.
+cpc::Result<std::string> maybe_register(const cpc::client::PutResult& r,
+                                        const cpc::keys::SecretKey* sk, const std::string& node) {
+  if (sk == nullptr) return std::string();
+  return cpc::client::register_data(node, *sk, cpc::cid::to_string(r.cid), r.size,
+                                    std::chrono::seconds(60));
 }
 
 }  // namespace
@@ -31,14 +46,28 @@ int main(int argc, char** argv) {
   cpc::client::Options o;
   if (const char* env = std::getenv("CPC_NODE"); env && *env) o.node = env;
   std::string path;
-  bool records = false, quiet = false;
+  bool records = false, quiet = false, do_register = false;
+  std::string key_path;
   app.add_option("--node", o.node, "Node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
   app.add_flag("--records", records, "Store each NDJSON line as its own object");
   app.add_flag("-q,--quiet", quiet, "No progress on stderr");
+  app.add_flag("--register", do_register,
+               "Also register the object on chain (signed by -k) and wait for the commit");
+  app.add_option("-k,--key", key_path, "Secret key that signs the registration (--register)");
   app.add_option("FILE", path, "Input file (default: stdin)");
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
   signal(SIGPIPE, SIG_IGN);
+  if (do_register != !key_path.empty()) {
+    return cpc::tool::fail(cpc::Status::bad_input("--register and -k go together"));
+  }
+  std::optional<cpc::keys::SecretKey> sk;
+  if (do_register) {
+    auto k = cpc::keyfile::load_secret(key_path, std::nullopt);
+    if (!k) return cpc::tool::fail(k.status());
+    sk.emplace(std::move(*k));
+  }
+  const cpc::keys::SecretKey* signer = sk ? &*sk : nullptr;
 
   cpc::io::InputFile in;
   if (auto s = in.open(path); !s) return cpc::tool::fail(s);
@@ -52,7 +81,9 @@ int main(int argc, char** argv) {
     auto r = cpc::client::put_object(in.fd(), o);
     if (o.progress) std::fputc('\n', stderr);
     if (!r) return cpc::tool::fail(r.status().with_context(in.name()));
-    if (auto s = out.append_line(put_record(*r)); !s) return cpc::tool::fail(s);
+    auto tx = maybe_register(*r, signer, o.node);
+    if (!tx) return cpc::tool::fail(tx.status().with_context("register"));
+    if (auto s = out.append_line(put_record(*r, *tx)); !s) return cpc::tool::fail(s);
     if (auto s = out.flush(); !s) return cpc::tool::fail(s);
     return 0;
   }
@@ -71,7 +102,12 @@ int main(int argc, char** argv) {
       return cpc::tool::fail(
           r.status().with_context(in.name() + ": line " + std::to_string(lines.line_number())));
     }
-    if (auto s = out.append_line(put_record(*r)); !s) return cpc::tool::fail(s);
+    auto tx = maybe_register(*r, signer, o.node);
+    if (!tx) {
+      return cpc::tool::fail(
+          tx.status().with_context("register line " + std::to_string(lines.line_number())));
+    }
+    if (auto s = out.append_line(put_record(*r, *tx)); !s) return cpc::tool::fail(s);
   }
   if (auto s = out.flush(); !s) return cpc::tool::fail(s);
   return 0;

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-verify: check cpc/signed records (printing each verified payload) or a detached
 // cpc/signature over a file (CLI.md "Signatures"), or a proxy's cfrags against the capsules
-// of a sealed input (CLI.md "Re-encryption").
+// of a sealed input (CLI.md "Re-encryption"); or a node's whole chain from genesis
+// (--chain) or an inclusion proof offline (--proof), CLI.md "Network".
+#include <cstdlib>
+
+#include "cpc/chain/remote.hpp"
 #include "cpc/io.hpp"
 #include "cpc/keyfile.hpp"
 #include "cpc/ndjson.hpp"
@@ -38,6 +42,37 @@ int verify_cfrags(const std::string& cfrag_path, const std::string& from, const 
   return s ? 0 : cpc::tool::fail(s);
 }
 
+// --chain / --proof: one cpc/chain-check or cpc/proof-check line on success.
+int verify_on_chain(bool chain, const std::string& node, const std::string& proof,
+                    const std::string& genesis_path) {
+  std::optional<cpc::chain::Genesis> trusted;
+  if (!genesis_path.empty()) {
+    auto text = cpc::io::read_file(genesis_path, 16 << 20);
+    if (!text) return cpc::tool::fail(text.status());
+    auto g = cpc::chain::parse_genesis(*text);
+    if (!g) return cpc::tool::fail(g.status().with_context(genesis_path));
+    trusted = std::move(*g);
+  }
+  std::string line;
+  if (chain) {
+    auto r = cpc::chain::verify_remote_chain(node, trusted);
+    if (!r) return cpc::tool::fail(r.status());
+    line = "{\"type\":\"cpc/chain-check\",\"height\":" + std::to_string(r->height) +
+           ",\"head\":\"" + cpc::chain::to_hex(r->head) + "\",\"genesis\":\"" +
+           cpc::chain::to_hex(r->genesis) + "\"}\n";
+  } else {
+    auto text = cpc::io::read_file(proof, 64 << 20);
+    if (!text) return cpc::tool::fail(text.status());
+    auto r = cpc::chain::verify_proof_file(*text, trusted);
+    if (!r) return cpc::tool::fail(r.status().with_context(proof));
+    line = "{\"type\":\"cpc/proof-check\",\"tx\":\"" + cpc::chain::to_hex(r->tx) +
+           "\",\"height\":" + std::to_string(r->height) + ",\"genesis\":\"" +
+           cpc::chain::to_hex(r->genesis) + "\"}\n";
+  }
+  if (auto s = cpc::io::write_all(1, line); !s) return cpc::tool::fail(s);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,8 +98,24 @@ int main(int argc, char** argv) {
                  "Check this file's cpc/cfrag records against the capsules of FILE (sealed)");
   app.add_option("--from", from, "With --cfrag: the owner (public-key or secret-key file)");
   app.add_option("--to", to, "With --cfrag: the grantee (public-key or secret-key file)");
+  bool chain = false;
+  std::string node = "http://127.0.0.1:7400", proof, genesis;
+  if (const char* env = std::getenv("CPC_NODE"); env && *env) node = env;
+  app.add_flag("--chain", chain, "Verify the node's whole chain from genesis");
+  app.add_option("--node", node,
+                 "With --chain: node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
+  app.add_option("--proof", proof,
+                 "Verify an inclusion proof (cpc/data-proof or cpc/tx-proof) offline");
+  app.add_option("--genesis", genesis, "The trusted genesis file for --chain and --proof");
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
+
+  if (chain || !proof.empty()) {
+    if (chain && !proof.empty()) {
+      return cpc::tool::fail(cpc::Status::bad_input("--chain and --proof are separate checks"));
+    }
+    return verify_on_chain(chain, node, proof, genesis);
+  }
 
   if (!cfrag_path.empty() || !from.empty() || !to.empty()) {
     if (cfrag_path.empty() || from.empty() || to.empty()) {

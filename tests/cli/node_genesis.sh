@@ -9,9 +9,11 @@ cpc-keygen -o v2.key && cpc-keygen --public -k v2.key > v2.pub
 expect 0 "genesis" -- cpc-node genesis --validator v1.pub --validator v2.pub --alloc v1.pub=1000 -o genesis.json
 [ "$(jq -r .type genesis.json)" = cpc/genesis ] || fail "genesis type: $(cat genesis.json)"
 [ "$(jq '.validators | length' genesis.json)" = 2 ] || fail "two validators"
-[ "$(jq -r '.alloc[0].sign' genesis.json)" = "$(jq -r .sign v1.pub)" ] || fail "alloc key"
+[ "$(jq -r '.alloc[0].account' genesis.json)" = "$(jq -r .sign v1.pub)" ] || fail "alloc key"
 [ "$(jq -r '.alloc[0].amount' genesis.json)" = 1000 ] || fail "alloc amount"
-jq -r .chain_id genesis.json | grep -qE '^cpc-[0-9a-f]{16}$' || fail "chain_id: $(jq -r .chain_id genesis.json)"
+[ "$(jq -r .chain genesis.json)" = cpc-local ] || fail "chain: $(jq -r .chain genesis.json)"
+[ "$(jq '.validators | map(.power) | add' genesis.json)" = 2 ] || fail "powers"
+jq -e '.time | type == "number"' genesis.json > /dev/null || fail "time in ms"
 expect 0 "genesis with a bare hex alloc" -- cpc-node genesis --validator v1.pub --alloc "$(jq -r .sign v2.pub)=5"
 expect 2 "genesis without a validator" -- cpc-node genesis -o none.json
 expect_absent none.json

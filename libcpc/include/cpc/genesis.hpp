@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The genesis file of a cpchain network (docs/node-api.md §9): its validators and initial
-// allocations. `cpc-node genesis` writes one; the chain (docs/consensus.md) reads it.
+// The genesis file of a cpchain network (docs/node-api.md §9): the chain library's
+// cpc/genesis record (docs/consensus.md §3, chain::genesis_record) with its validators and
+// initial allocations. `cpc-node genesis` writes one; cpc-node loads it (--genesis) or, on
+// the first start without one, makes a single-validator genesis of its own node key.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cpc/chain/genesis.hpp"
 #include "cpc/keys.hpp"
 #include "cpc/status.hpp"
 
@@ -19,11 +22,13 @@ struct Alloc {
   std::uint64_t amount = 0;
 };
 
-// The cpc/genesis JSON (one line, canonical, no newline) with chain_id derived from the
-// rest. Errors (kBadInput): no validator, the same validator twice, an amount above 2^53-1.
-Result<std::string> make(const std::vector<keys::PublicKey>& validators,
-                         const std::vector<Alloc>& allocs, const std::string& time);
-
+// The genesis (chain "cpc-local", power 1 per validator) and its canonical record.
+// Errors (kBadInput): no validator, the same validator or account twice, amounts out of
+// range (chain::check_genesis).
+Result<chain::Genesis> build(const std::vector<keys::SignPublic>& validators,
+                             const std::vector<Alloc>& allocs, std::uint64_t time_ms);
+Result<std::string> make(const std::vector<keys::SignPublic>& validators,
+                         const std::vector<Alloc>& allocs, std::uint64_t time_ms);
 // Parses "PUB=AMOUNT" where PUB is a key file or 64 hex digits.
 Result<Alloc> parse_alloc(const std::string& spec);
 

@@ -1,46 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc/genesis JSON (cpc/genesis.hpp, docs/node-api.md §9).
+// Genesis files (cpc/genesis.hpp, docs/node-api.md §9): chain::Genesis built from flags.
 #include "cpc/genesis.hpp"
-
-#include <sodium.h>
 
 #include <charconv>
 
 #include "cpc/hex.hpp"
-#include "cpc/json.hpp"
 #include "cpc/keyfile.hpp"
 
 namespace cpc::genesis {
 
-Result<std::string> make(const std::vector<keys::PublicKey>& validators,
-                         const std::vector<Alloc>& allocs, const std::string& time) {
+Result<chain::Genesis> build(const std::vector<keys::SignPublic>& validators,
+                             const std::vector<Alloc>& allocs, std::uint64_t time_ms) {
   if (validators.empty()) return Status::bad_input("a genesis needs at least one --validator");
-  json::Value vs = json::Value::array();
-  for (std::size_t i = 0; i < validators.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (validators[j].sign == validators[i].sign) {
-        return Status::bad_input("validator " + validators[i].id() + " given twice");
-      }
+  chain::Genesis g;
+  g.time_ms = time_ms;
+  for (const auto& v : validators) {
+    for (const auto& w : g.validators) {
+      if (w.key == v) return Status::bad_input("validator " + hex::encode(v) + " given twice");
     }
-    const auto& v = validators[i];
-    vs.push_back({{"sign", hex::encode(v.sign)},
-                  {"encrypt", hex::encode(v.encrypt.bytes())},
-                  {"id", v.id()},
-                  {"power", 1}});
+    g.validators.push_back({v, 1});
   }
-  json::Value as = json::Value::array();
-  for (const auto& a : allocs) {
-    if (a.amount > (std::uint64_t{1} << 53) - 1) return Status::bad_input("amount above 2^53-1");
-    as.push_back({{"sign", hex::encode(a.sign)}, {"amount", a.amount}});
-  }
-  json::Value g = {
-      {"type", "cpc/genesis"}, {"version", 1}, {"time", time}, {"validators", vs}, {"alloc", as}};
-  const std::string canon = json::canonicalize(g);
-  std::uint8_t h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(canon.data()),
-                     canon.size(), nullptr, 0);
-  g["chain_id"] = "cpc-" + hex::encode(ByteView(h, 8));
-  return json::canonicalize(g);
+  for (const auto& a : allocs) g.alloc.push_back({a.sign, a.amount});
+  CPC_RETURN_IF_ERROR(chain::check_genesis(g));
+  return g;
+}
+
+Result<std::string> make(const std::vector<keys::SignPublic>& validators,
+                         const std::vector<Alloc>& allocs, std::uint64_t time_ms) {
+  auto g = build(validators, allocs, time_ms);
+  CPC_RETURN_IF_ERROR(g);
+  return chain::genesis_record(*g);
 }
 
 Result<Alloc> parse_alloc(const std::string& spec) {

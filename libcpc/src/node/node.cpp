@@ -7,8 +7,12 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
+#include "chain_node.hpp"
+#include "cpc/chain/genesis.hpp"
+#include "cpc/genesis.hpp"
 #include "cpc/hex.hpp"
 #include "cpc/io.hpp"
 #include "cpc/keyfile.hpp"
@@ -52,7 +56,7 @@ Status make_dir(const std::string& dir) {
 }
 
 // Loads the node key, creating it (0600, never overwriting) when absent.
-Result<keys::PublicKey> load_or_create_key(const std::string& path) {
+Result<keys::SecretKey> load_or_create_key(const std::string& path) {
   if (!io::exists(path)) {
     auto sk = keys::SecretKey::generate();
     io::OutputFile out;
@@ -62,7 +66,43 @@ Result<keys::PublicKey> load_or_create_key(const std::string& path) {
   }
   auto sk = keyfile::load_secret(path, std::nullopt);
   if (!sk) return sk.status().with_context("node key " + path);
-  return sk->public_key();
+  return sk;
+}
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+Status write_file(const std::string& path, const std::string& text) {
+  io::OutputFile out;
+  CPC_RETURN_IF_ERROR(out.open(path, 0644, true));
+  CPC_RETURN_IF_ERROR(out.write(text));
+  return out.commit();
+}
+
+// The chain's genesis: --genesis (checked), else DATA_DIR/genesis.json, else a new
+// single-validator genesis of the node key (docs/node-api.md §9). *store is set when the
+// genesis is to be written to DATA_DIR/genesis.json — once the chain store accepted it, so a
+// refused --genesis does not replace the data directory's own.
+Result<chain::Genesis> load_genesis(const NodeOptions& o, const keys::SecretKey& sk, bool* store) {
+  const std::string path = o.data_dir + "/genesis.json";
+  *store = true;
+  if (!o.genesis.empty()) {
+    auto text = io::read_file(o.genesis, 16 << 20);
+    if (!text) return text.status().with_context("--genesis");
+    auto g = chain::parse_genesis(*text);
+    if (!g) return Status::bad_input("--genesis " + o.genesis + ": " + g.status().message());
+    return g;
+  }
+  if (!io::exists(path)) return genesis::build({sk.public_key().sign}, {}, now_ms());
+  *store = false;
+  auto text = io::read_file(path, 16 << 20);
+  CPC_RETURN_IF_ERROR(text);
+  auto g = chain::parse_genesis(*text);
+  if (!g) return Status::bad_input(path + ": " + g.status().message());
+  return g;
 }
 
 // The URL others reach this node at: the listen address, 0.0.0.0 advertised as loopback.
@@ -87,25 +127,28 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   CPC_RETURN_IF_ERROR(make_dir(options.data_dir));
   const std::string key_path =
       options.key_path.empty() ? options.data_dir + "/node.key" : options.key_path;
-  auto pk = load_or_create_key(key_path);
-  CPC_RETURN_IF_ERROR(pk);
-  if (!options.genesis.empty()) {
-    auto g = io::read_file(options.genesis, 16 << 20);
-    if (!g) return g.status().with_context("--genesis");
-    io::OutputFile out;
-    CPC_RETURN_IF_ERROR(out.open(options.data_dir + "/genesis.json", 0644, true));
-    CPC_RETURN_IF_ERROR(out.write(*g));
-    CPC_RETURN_IF_ERROR(out.commit());
-  }
+  auto sk = load_or_create_key(key_path);
+  CPC_RETURN_IF_ERROR(sk);
+  bool store_genesis = false;
+  auto genesis = load_genesis(options, *sk, &store_genesis);
+  CPC_RETURN_IF_ERROR(genesis);
   auto impl = std::make_unique<NodeImpl>(options);
-  impl->id = node_id(pk->sign);
+  impl->id = node_id(sk->public_key().sign);
   auto st = BlobStore::open(options.data_dir + "/store");
   CPC_RETURN_IF_ERROR(st);
   impl->store = std::move(*st);
+  auto chain = ChainNode::open(*impl, options.data_dir + "/chain", *genesis, std::move(*sk));
+  CPC_RETURN_IF_ERROR(chain);
+  impl->chain = std::move(*chain);
+  if (store_genesis) {
+    CPC_RETURN_IF_ERROR(
+        write_file(options.data_dir + "/genesis.json", chain::genesis_record(*genesis) + "\n"));
+  }
   impl->add_routes();
   CPC_RETURN_IF_ERROR(impl->server.start(options.listen));
   impl->url = advertised_url(options.listen, impl->server.port());
   CPC_RETURN_IF_ERROR(impl->start_network());
+  impl->chain->start();
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
 

@@ -5,6 +5,7 @@
 // server's event loops never wait on the network.
 #include <nlohmann/json.hpp>
 
+#include "chain_node.hpp"
 #include "cpc/hex.hpp"
 #include "cpc/json.hpp"
 #include "cpc/version.hpp"
@@ -237,6 +238,7 @@ void NodeImpl::add_routes() {
   });
 
   add_dht_routes(add);
+  if (chain) chain->add_routes(add);
 }
 
 }  // namespace cpc::node

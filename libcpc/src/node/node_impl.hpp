@@ -44,6 +44,8 @@ struct Replication {
 using RouteAdder = std::function<void(const char*, const char*, const char*, bool,
                                       std::function<net::Response(const net::Request&)>)>;
 
+class ChainNode;  // chain_node.hpp
+
 class NodeImpl {
  public:
   NodeOptions options;
@@ -53,6 +55,7 @@ class NodeImpl {
   net::HttpServer server;
   Metrics metrics;
   std::atomic<std::uint64_t> repair_pushes{0};
+  std::unique_ptr<ChainNode> chain;  // opened before add_routes(), started after the server
 
   explicit NodeImpl(const NodeOptions& o);
   ~NodeImpl();  // node_replicate.cpp, where Dht is complete
@@ -76,6 +79,8 @@ class NodeImpl {
   // Which of `peers` hold `key` (find_value); self answered locally.
   std::vector<bool> ask_holders(const Key& key, const std::vector<Peer>& peers);
   std::size_t peer_count();
+  // Every node in the routing table (self excluded): where chain messages are gossiped.
+  std::vector<Peer> all_peers();
   void observe(const Peer& p);
   void failed(const Peer& p);
   void repair_once();

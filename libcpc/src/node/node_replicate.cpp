@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "chain_node.hpp"
 #include "cpc/dht.hpp"
 #include "cpc/dht_http.hpp"
 #include "node_impl.hpp"
@@ -93,6 +94,7 @@ Status NodeImpl::start_network() {
 }
 
 void NodeImpl::stop() {
+  if (chain) chain->stop();
   {
     std::lock_guard lock(bg_mu_);
     stopping_ = true;
@@ -103,7 +105,17 @@ void NodeImpl::stop() {
     if (t.joinable()) t.join();
   }
   background_.clear();
+  chain.reset();
   store.reset();
+}
+
+std::vector<Peer> NodeImpl::all_peers() {
+  std::vector<Peer> out;
+  if (!dht_) return out;
+  for (const auto& c : dht_->dht.table().all()) {
+    if (c.id != id) out.push_back(peer(c));
+  }
+  return out;
 }
 
 std::size_t NodeImpl::peer_count() {

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// Chain calls of the clients (cpc/chain_client.hpp) over net::HttpClient.
+#include "cpc/chain_client.hpp"
+
+#include <thread>
+
+#include "cpc/hex.hpp"
+#include "cpc/http_client.hpp"
+#include "cpc/json.hpp"
+
+namespace cpc::client {
+
+namespace {
+
+std::string base(std::string node) {
+  while (!node.empty() && node.back() == '/') node.pop_back();
+  return node;
+}
+
+// The node's {"error":…} as a Status of the matching code.
+Status refusal(const net::Response& r, const std::string& what) {
+  std::string msg = r.body;
+  if (auto j = json::parse(r.body);
+      j && j->is_object() && j->contains("error") && (*j)["error"].is_string()) {
+    msg = (*j)["error"].get<std::string>();
+  }
+  msg = what + ": " + msg;
+  if (r.status == 400) return Status::bad_input(msg);
+  if (r.status == 409) return Status::refused(msg);
+  return Status::io(msg + " (HTTP " + std::to_string(r.status) + ")");
+}
+
+Result<json::Value> get_json(const std::string& url, const std::string& what) {
+  net::HttpClient http;
+  auto r = http.get(url);
+  CPC_RETURN_IF_ERROR(r);
+  if (r->status != 200) return refusal(*r, what);
+  auto j = json::parse(r->body);
+  if (!j || !j->is_object()) return Status::io(what + ": not a JSON object");
+  return std::move(*j);
+}
+
+}  // namespace
+
+Result<ChainInfo> chain_status(const std::string& node) {
+  auto j = get_json(base(node) + "/v1/chain/status", "chain status");
+  CPC_RETURN_IF_ERROR(j);
+  ChainInfo c;
+  if (!(*j)["chain"].is_string() || !(*j)["height"].is_number_integer()) {
+    return Status::io("chain status: bad reply");
+  }
+  c.chain = (*j)["chain"].get<std::string>();
+  c.height = (*j)["height"].get<std::uint64_t>();
+  return c;
+}
+
+Result<std::uint64_t> account_nonce(const std::string& node, const chain::PubKey& account) {
+  auto j = get_json(base(node) + "/v1/accounts/" + hex::encode(account), "account");
+  CPC_RETURN_IF_ERROR(j);
+  if (!(*j)["nonce"].is_number_integer()) return Status::io("account: bad reply");
+  return (*j)["nonce"].get<std::uint64_t>();
+}
+
+Result<std::string> submit_tx(const std::string& node, const chain::Tx& tx) {
+  net::HttpClient http;
+  auto r = http.post(base(node) + "/v1/tx", chain::tx_record(tx));
+  CPC_RETURN_IF_ERROR(r);
+  if (r->status != 200 && r->status != 202) return refusal(*r, "transaction refused");
+  return chain::to_hex(chain::tx_id(tx));
+}
+
+Result<std::uint64_t> wait_committed(const std::string& node, const std::string& id,
+                                     std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  net::HttpClient http;
+  for (;;) {
+    auto r = http.get(base(node) + "/v1/tx/" + id);
+    if (r && r->status == 200) {
+      auto j = json::parse(r->body);
+      if (j && j->is_object() && (*j)["status"] == "committed" &&
+          (*j)["height"].is_number_integer()) {
+        return (*j)["height"].get<std::uint64_t>();
+      }
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::io("transaction " + id + " not committed within " +
+                        std::to_string(timeout.count() / 1000) + " s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Result<std::string> register_data(const std::string& node, const keys::SecretKey& sk,
+                                  const std::string& cid, std::uint64_t size,
+                                  std::chrono::milliseconds timeout) {
+  auto info = chain_status(node);
+  CPC_RETURN_IF_ERROR(info);
+  auto nonce = account_nonce(node, sk.public_key().sign);
+  CPC_RETURN_IF_ERROR(nonce);
+  chain::Tx tx;
+  tx.chain = info->chain;
+  tx.nonce = *nonce;
+  tx.op = chain::Op::kDataRegister;
+  tx.cid = cid;
+  tx.size = size;
+  CPC_RETURN_IF_ERROR(chain::check_tx_form(tx));
+  chain::sign_tx(tx, sk);
+  auto id = submit_tx(node, tx);
+  CPC_RETURN_IF_ERROR(id);
+  auto h = wait_committed(node, *id, timeout);
+  CPC_RETURN_IF_ERROR(h);
+  return id;
+}
+
+Result<std::string> data_proof(const std::string& node, const std::string& cid) {
+  net::HttpClient http;
+  auto r = http.get(base(node) + "/v1/data/" + cid);
+  CPC_RETURN_IF_ERROR(r);
+  if (r->status != 200) return refusal(*r, cid);
+  return r->body;
+}
+
+}  // namespace cpc::client

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// The chain inside a node (docs/consensus.md §9, docs/node-api.md §10): the LMDB-backed
+// ChainState and Mempool, one engine thread running chain::Consensus (inbox of peers'
+// messages, timeouts, a ~100 ms tick), a gossip thread that posts proposals, votes,
+// evidence and transactions to every known peer in parallel (fire-and-forget, one retry),
+// a sync thread that answers RequestBlocks by fetching committed blocks from peers, and
+// the HTTP handlers of the chain API. Not a public header.
+//
+// Thread safety: the chain objects (state, mempool, engine) are guarded by one mutex;
+// the engine thread holds it while it calls the engine, handlers while they read.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "cpc/chain/consensus.hpp"
+#include "cpc/chain_store.hpp"
+#include "node_impl.hpp"
+
+namespace cpc::node {
+
+class ChainNode {
+ public:
+  // `key` is the node key: the node votes when it is a genesis validator, else follows.
+  static Result<std::unique_ptr<ChainNode>> open(NodeImpl& node, const std::string& dir,
+                                                 const chain::Genesis& genesis,
+                                                 keys::SecretKey key);
+  ~ChainNode();
+  void add_routes(const RouteAdder& add);
+  void start();  // the engine, gossip and sync threads
+  void stop();   // idempotent
+
+ private:
+  using Inbound =
+      std::variant<chain::Proposal, chain::Vote, chain::Evidence, chain::CommittedBlock>;
+  struct Outbound {
+    std::string path;
+    std::string body;
+  };
+  explicit ChainNode(NodeImpl& node) : node_(node) {}
+  void engine_loop();
+  void gossip_loop();
+  void sync_loop();
+  void handle(std::vector<chain::Action>& actions);
+  void push(Inbound m);
+  void gossip(std::string path, std::string body);
+  std::vector<Peer> peers();
+
+  NodeImpl& node_;
+  std::unique_ptr<LmdbStateStore> store_;
+  std::unique_ptr<keys::SecretKey> key_;
+  bool validator_ = false;
+
+  std::mutex mu_;  // guards the three below
+  std::unique_ptr<chain::ChainState> state_;
+  std::unique_ptr<chain::Mempool> mempool_;
+  std::unique_ptr<chain::Consensus> engine_;
+  bool halted_ = false;
+
+  std::mutex q_mu_;  // guards the queues and flags below
+  std::condition_variable inbox_cv_, gossip_cv_, sync_cv_;
+  std::deque<Inbound> inbox_;
+  std::deque<Outbound> outbox_;
+  std::uint64_t sync_from_ = 0;  // 0: nothing requested
+  bool stopping_ = false;
+
+  std::vector<chain::Timeout> timeouts_;  // engine thread only
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace cpc::node
