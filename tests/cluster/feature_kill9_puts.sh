@@ -9,6 +9,10 @@
 # No timing assertions: the kill point is chosen by counts, and waits are bounded polls.
 source "$(dirname "$0")/lib.sh"
 
+# The cpc-put in flight is a child of the loop's subshell: its PID is kept in put.pid so the
+# exit trap can end it too, whatever way the test ends.
+trap 'if [ -s put.pid ]; then kill -9 "$(cat put.pid)" 2> /dev/null || true; fi; cleanup' EXIT
+
 ROUNDS=3
 MAX_PUTS=400  # per round; the loop normally ends long before, when the node dies
 : > acked.txt  # "CID FILE" per acknowledged put, across rounds
@@ -21,7 +25,9 @@ put_loop() {
     f=in/r$round.$i
     size=$((1024 + RANDOM % 3073))
     head -c "$size" /dev/urandom > "$f"
-    if cpc-put -q "$f" > "put.$round.out" 2> "put.$round.err"; then
+    cpc-put -q "$f" > "put.$round.out" 2> "put.$round.err" &
+    echo $! > put.pid
+    if wait $!; then
       echo "$(jq -r .cid "put.$round.out") $f" >> acked.txt
     else
       echo "put $f failed after $i puts: $(head -c 200 "put.$round.err")" > "loop.$round.end"
@@ -46,8 +52,8 @@ for round in $(seq 1 "$ROUNDS"); do
   while [ "$(wc -l < acked.txt)" -lt "$target" ] && kill -0 "$loop" 2> /dev/null; do
     sleep 0.02
   done
-  sleep "0.$((RANDOM % 300))"
-  kill -9 "$node"
+  sleep "$(printf '0.%03d' $((RANDOM % 300)))"
+  kill -9 "$node" 2> /dev/null || true
   wait "$node" 2> /dev/null || true
   wait "$loop" 2> /dev/null || true
   acked=$(wc -l < acked.txt)
