@@ -15,7 +15,6 @@ export CC=clang CXX=clang++
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 B=${CPC_SANITIZE_BUILD_DIR:-$CPC_ROOT/build-asan}
-CPC_BUILD_DIR=$B cpc_build -DCPC_SANITIZE=address,undefined -DCPC_FUZZ=ON
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for src in "$CPC_ROOT"/tests/fuzz/fuzz_*.cpp; do
@@ -23,6 +22,10 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets+=("${n#fuzz_}")
   done
 fi
+# Configured as scripts/sanitize.sh does; only the fuzz binaries are built.
+cmake -S "$CPC_ROOT" -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCPC_SANITIZE=address,undefined -DCPC_FUZZ=ON >&2
+cmake --build "$B" -j2 --target "${targets[@]/#/fuzz_}" >&2
 echo "Fuzzing ${#targets[@]} targets for ${seconds} s each ($(nproc) CPUs, $(date -u +%F))" >&2
 echo
 echo "| target | seconds | executions | exec/s | cov | ft | corpus (seeds → final) | crashes |"
