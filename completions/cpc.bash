@@ -111,8 +111,10 @@ _cpc_node() {
   local words=""
   ((COMP_CWORD == 1)) && words="genesis"
   _cpc_offer "$_cpc_common_flags --data-dir --listen -k --key --bootstrap --replication
-              --genesis --repair-interval" \
-    "--data-dir -k --key --genesis" "--listen --bootstrap --replication --repair-interval" \
+              --genesis --repair-interval --max-body --max-connections --max-connections-per-ip
+              --connection-timeout" \
+    "--data-dir -k --key --genesis" "--listen --bootstrap --replication --repair-interval
+              --max-body --max-connections --max-connections-per-ip --connection-timeout" \
     "$words" ""
 }
 

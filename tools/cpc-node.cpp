@@ -57,6 +57,14 @@ int main(int argc, char** argv) {
   app.add_option("--genesis", o.genesis,
                  "Genesis file of the chain (default: a single-validator genesis of the node key)");
   app.add_option("--repair-interval", repair, "Period of the replica repair (default 30s)");
+  std::string conn_timeout = "30s";
+  app.add_option("--max-body", o.max_body,
+                 "Largest request body in bytes, 413 beyond (default 2097152)");
+  app.add_option("--max-connections", o.max_connections, "Open connections at most (default 1000)");
+  app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
+                 "Open connections per client address (default 0: no limit)");
+  app.add_option("--connection-timeout", conn_timeout,
+                 "Idle time before a connection is closed (default 30s)");
   auto* gen = app.add_subcommand("genesis", "Write a genesis file");
   std::vector<std::string> validators, allocs;
   std::string gen_out;
@@ -70,6 +78,9 @@ int main(int argc, char** argv) {
   auto interval = cpc::node::parse_duration(repair);
   if (!interval) return cpc::tool::fail(interval.status().with_context("--repair-interval"));
   o.repair_interval = *interval;
+  auto timeout = cpc::node::parse_duration(conn_timeout);
+  if (!timeout) return cpc::tool::fail(timeout.status().with_context("--connection-timeout"));
+  o.connection_timeout = std::chrono::duration_cast<std::chrono::seconds>(*timeout);
   // The signals are taken by sigwait below; every thread the node starts inherits the mask.
   sigset_t sigs;
   sigemptyset(&sigs);

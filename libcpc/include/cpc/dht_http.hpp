@@ -14,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cpc/dht.hpp"
@@ -40,6 +41,19 @@ std::string ping_body(const std::optional<Contact>& from);
 Result<std::vector<Contact>> parse_find_node_reply(const net::Response& r);
 Result<FindValueReply> parse_find_value_reply(const net::Response& r);
 Result<NodeId> parse_ping_reply(const net::Response& r);
+
+// Server side: the body of a find_node / find_value / ping request (the node's handlers,
+// and fuzz_node_api without a server). A JSON object of at most kMaxRpcRequest bytes and
+// depth 8, with an optional "from" contact; find_node needs "target", find_value "key"
+// (64 hex). kBadInput for anything else (the handler answers 400).
+constexpr std::size_t kMaxRpcRequest = 1 << 16;
+struct RpcRequest {
+  std::optional<Contact> from;
+  NodeId id{};  // find_node: target; find_value: key; ping: zero
+};
+Result<RpcRequest> parse_find_node_request(std::string_view body);
+Result<RpcRequest> parse_find_value_request(std::string_view body);
+Result<RpcRequest> parse_ping_request(std::string_view body);
 
 class HttpTransport : public Transport {
  public:

@@ -106,6 +106,38 @@ Result<NodeId> parse_ping_reply(const net::Response& r) {
   return id;
 }
 
+namespace {
+// The body as a JSON object and its optional "from"; `field` (when not null) is a required id.
+Result<RpcRequest> parse_request(std::string_view body, const char* field) {
+  auto j = json::parse(body, {.max_depth = 8, .max_size = kMaxRpcRequest});
+  CPC_RETURN_IF_ERROR(j);
+  if (!j->is_object()) return Status::bad_input("request body must be a JSON object");
+  RpcRequest out;
+  if (j->contains("from")) {
+    auto c = parse_contact((*j)["from"]);
+    if (!c) return c.status().with_context("from");
+    out.from = std::move(*c);
+  }
+  if (field != nullptr) {
+    if (!j->contains(field)) return Status::bad_input(std::string("no ") + field);
+    auto id = parse_id((*j)[field]);
+    CPC_RETURN_IF_ERROR(id);
+    out.id = *id;
+  }
+  return out;
+}
+}  // namespace
+
+Result<RpcRequest> parse_find_node_request(std::string_view body) {
+  return parse_request(body, "target");
+}
+Result<RpcRequest> parse_find_value_request(std::string_view body) {
+  return parse_request(body, "key");
+}
+Result<RpcRequest> parse_ping_request(std::string_view body) {
+  return parse_request(body, nullptr);
+}
+
 HttpTransport::HttpTransport(std::optional<Contact> self, net::ClientOptions options)
     : self_(std::move(self)), options_(options) {}
 

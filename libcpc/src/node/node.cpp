@@ -116,7 +116,10 @@ std::string advertised_url(const std::string& listen, std::uint16_t port) {
 
 net::ServerOptions server_options(const NodeOptions& o) {
   net::ServerOptions s;
-  s.max_body = unixfs::kMaxBlockSize;  // the largest block; records and RPCs are smaller
+  s.max_body = o.max_body;  // default the largest block; records and RPCs are smaller
+  s.max_connections = o.max_connections;
+  s.max_connections_per_ip = o.max_connections_per_ip;
+  s.connection_timeout_s = static_cast<unsigned>(o.connection_timeout.count());
   s.threads = o.server_threads;
   s.blocking_threads = o.blocking_threads;
   return s;
@@ -124,6 +127,13 @@ net::ServerOptions server_options(const NodeOptions& o) {
 
 Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   if (options.replication == 0) return Status::bad_input("--replication must be at least 1");
+  if (options.max_body < 1024 || options.max_body > (64u << 20)) {
+    return Status::bad_input("--max-body must be 1024 to 67108864 bytes");
+  }
+  if (options.max_connections == 0) return Status::bad_input("--max-connections must be >= 1");
+  if (options.connection_timeout.count() < 1 || options.connection_timeout.count() > 86400) {
+    return Status::bad_input("--connection-timeout must be 1s to 24h");
+  }
   CPC_RETURN_IF_ERROR(make_dir(options.data_dir));
   const std::string key_path =
       options.key_path.empty() ? options.data_dir + "/node.key" : options.key_path;

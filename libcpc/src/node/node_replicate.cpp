@@ -259,49 +259,25 @@ Result<std::optional<record::Record>> NodeImpl::fetch_remote_record(const record
 }
 
 void NodeImpl::add_dht_routes(const RouteAdder& add) {
-  // The body as a JSON object and its optional "from" contact (malformed: 400).
-  struct Rpc {
-    json::Value body;
-    std::optional<dht::Contact> from;
-  };
-  auto parse = [](const net::Request& r) -> Result<Rpc> {
-    auto j = json::parse(r.body, {.max_depth = 8, .max_size = 1 << 16});
-    CPC_RETURN_IF_ERROR(j);
-    if (!j->is_object()) return Status::bad_input("request body must be a JSON object");
-    Rpc rpc{std::move(*j), std::nullopt};
-    if (rpc.body.contains("from")) {
-      auto c = dht::parse_contact(rpc.body["from"]);
-      if (!c) return c.status().with_context("from");
-      rpc.from = std::move(*c);
-    }
-    return rpc;
-  };
-  auto id_field = [](const Rpc& rpc, const char* name) -> Result<dht::NodeId> {
-    if (!rpc.body.contains(name)) return Status::bad_input(std::string("no ") + name);
-    return dht::parse_id(rpc.body[name]);
-  };
-  auto from_ptr = [](const Rpc& rpc) { return rpc.from ? &*rpc.from : nullptr; };
+  // Bodies are parsed by dht_http.cpp (parse_*_request; malformed: 400).
+  auto from_ptr = [](const dht::RpcRequest& rpc) { return rpc.from ? &*rpc.from : nullptr; };
   add("POST", "/v1/dht/find_node", "dht_find_node", false, [=, this](const net::Request& r) {
-    auto rpc = parse(r);
+    auto rpc = dht::parse_find_node_request(r.body);
     if (!rpc) return net::Response::error(400, rpc.status().message());
-    auto target = id_field(*rpc, "target");
-    if (!target) return net::Response::error(400, target.status().message());
-    auto closest = dht_->dht.answer_find_node(from_ptr(*rpc), *target);
+    auto closest = dht_->dht.answer_find_node(from_ptr(*rpc), rpc->id);
     return json_response({{"contacts", dht::contacts_json(closest)}});
   });
   add("POST", "/v1/dht/find_value", "dht_find_value", false, [=, this](const net::Request& r) {
-    auto rpc = parse(r);
+    auto rpc = dht::parse_find_value_request(r.body);
     if (!rpc) return net::Response::error(400, rpc.status().message());
-    auto key = id_field(*rpc, "key");
-    if (!key) return net::Response::error(400, key.status().message());
-    auto has = store->has_key(*key);
+    auto has = store->has_key(rpc->id);
     if (!has) return net::Response::error(500, has.status().message());
-    auto reply = dht_->dht.answer_find_value(from_ptr(*rpc), *key, *has);
+    auto reply = dht_->dht.answer_find_value(from_ptr(*rpc), rpc->id, *has);
     return json_response(
         {{"has_value", reply.has_value}, {"contacts", dht::contacts_json(reply.closer)}});
   });
   add("POST", "/v1/dht/ping", "dht_ping", false, [=, this](const net::Request& r) {
-    auto rpc = parse(r);
+    auto rpc = dht::parse_ping_request(r.body);
     if (!rpc) return net::Response::error(400, rpc.status().message());
     return json_response({{"id", hex_id(dht_->dht.answer_ping(from_ptr(*rpc)))}});
   });
