@@ -76,6 +76,12 @@ class Summer {
   // canonical layout that he_record() writes takes the fast path; any other spelling the
   // strict parser accepts takes the slow one.
   Status add_record(std::string_view record);
+  // Adds a batch of cpc/he records: exactly a chain of add_record, errors included, except
+  // that on failure nothing of the batch is added and `failed` is the index of the record
+  // that failed. Batches of kParallelRecords or more are decoded on two threads (each half's
+  // points into its own partial sum); the checks of recipient, scale and count run in order.
+  static constexpr std::size_t kParallelRecords = 256;
+  Status add_records(std::span<const std::string_view> records, std::size_t& failed);
   // Ciphertexts added so far.
   std::uint64_t size() const;
   // The sum. kBadInput when nothing was added or (crafted inputs only) a component sums to
