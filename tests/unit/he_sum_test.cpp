@@ -110,7 +110,7 @@ TEST_CASE("he sum: interleaved decoding equals one-at-a-time decoding", "[he][su
 TEST_CASE("he sum: Summer and sum() equal a chain of add()", "[he][sum]") {
   SecretKey sk = SecretKey::generate();
   std::mt19937_64 rng(3);
-  for (std::size_t n : {1, 2, 3, 17, 100}) {
+  for (std::size_t n : {1, 2, 3, 17, 100, 300}) {  // 300: two threads
     std::vector<Ciphertext> cts;
     for (std::size_t i = 0; i < n; ++i) {
       std::int64_t v = static_cast<std::int64_t>(rng() % 200001) - 100000;
@@ -125,6 +125,18 @@ TEST_CASE("he sum: Summer and sum() equal a chain of add()", "[he][sum]") {
     for (const auto& c : cts) REQUIRE(records.add_record(cpc::he::he_record(c)));
     CHECK(records.size() == n);
     check_same(records.total().value(), chain_sum(cts));
+    if (n >= 3) {  // a different scale at the last index: refused, named, nothing added
+      auto bad = cts;
+      bad.back().scale = 4;
+      auto refused = cpc::he::sum(bad);
+      REQUIRE_FALSE(refused);
+      CHECK(refused.status().message().find("ciphertext #" + std::to_string(n - 1)) == 0);
+      cpc::he::Summer partial;
+      std::size_t failed = 0;
+      REQUIRE_FALSE(partial.add(bad, failed));
+      CHECK(failed == n - 1);
+      CHECK(partial.size() == 0);
+    }
   }
 }
 

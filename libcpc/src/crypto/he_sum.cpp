@@ -3,6 +3,7 @@
 // decoded and added with the variable-time edwards25519 arithmetic of he_field.hpp and
 // encoded once at the end, instead of a decode-add-encode round trip through libsodium per
 // addition. The result is re-decoded by libsodium (group::Point::decode) before it is used.
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -279,11 +280,57 @@ Result<Ciphertext> Summer::total() const {
   return Ciphertext{s_->to, *c1, *c2, s_->scale, s_->count};
 }
 
+Status Summer::add(std::span<const Ciphertext> cts, std::size_t& failed) {
+  // The checks in order, on a copy of the state (nothing added on failure).
+  State next = *s_;
+  for (std::size_t i = 0; i < cts.size(); ++i) {
+    if (auto st = next.admit(cts[i].to, cts[i].scale, cts[i].count); !st) {
+      failed = i;
+      return st;
+    }
+  }
+  // Points of a Ciphertext were validated when it was made or parsed: decode them
+  // kDecodeLanes at a time, each half of a large batch on its own thread.
+  auto partial = [](std::span<const Ciphertext> part, Partial& out) {
+    constexpr std::size_t kGroup = field::kDecodeLanes / 2 > 0 ? field::kDecodeLanes / 2 : 1;
+    const std::uint8_t* in[2 * kGroup];
+    field::Point pts[2 * kGroup];
+    bool ok[2 * kGroup];
+    for (std::size_t i = 0; i < part.size(); i += kGroup) {
+      const std::size_t n = std::min(kGroup, part.size() - i);
+      for (std::size_t k = 0; k < n; ++k) {
+        in[2 * k] = part[i + k].c1.bytes().data();
+        in[2 * k + 1] = part[i + k].c2.bytes().data();
+      }
+      field::decode_ristretto_checked_n(in, 2 * n, pts, ok);
+      for (std::size_t k = 0; k < n; ++k) out.add(pts[2 * k], pts[2 * k + 1]);
+    }
+  };
+  Partial first, second;
+  std::size_t half = cts.size();
+  std::thread helper;
+  if (cts.size() >= kParallelRecords && std::thread::hardware_concurrency() > 1) {
+    half = cts.size() / 2;
+    try {
+      helper = std::thread([&] { partial(cts.subspan(half), second); });
+    } catch (const std::system_error&) {
+      half = cts.size();
+    }
+  }
+  partial(cts.first(half), first);
+  if (helper.joinable()) helper.join();
+  *s_ = next;
+  s_->accumulate(first.c1, first.c2);
+  s_->accumulate(second.c1, second.c2);
+  return Status::ok();
+}
+
 Result<Ciphertext> sum(std::span<const Ciphertext> cts) {
   if (cts.empty()) return Status::bad_input("nothing to sum");
   Summer summer;
-  for (std::size_t i = 0; i < cts.size(); ++i) {
-    if (auto s = summer.add(cts[i]); !s) return s.with_context("ciphertext #" + std::to_string(i));
+  std::size_t failed = 0;
+  if (auto s = summer.add(cts, failed); !s) {
+    return s.with_context("ciphertext #" + std::to_string(failed));
   }
   return summer.total();
 }
