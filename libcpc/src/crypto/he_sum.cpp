@@ -40,7 +40,7 @@ bool lower_hex32(std::string_view in, Bytes32& out) {
     const int hi = kHexValue[static_cast<unsigned char>(in[2 * i])];
     const int lo = kHexValue[static_cast<unsigned char>(in[2 * i + 1])];
     bad |= hi | lo;  // negative when either is -1
-    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    out[i] = static_cast<std::uint8_t>((hi & 0xf) << 4 | (lo & 0xf));
   }
   return bad >= 0;
 }
