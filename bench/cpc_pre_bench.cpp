@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Re-encryption and homomorphic encryption, in process (docs/benchmarks.md): µs per
-// operation, the ristretto255 scalar multiplications each one performs (crypto.md §5), and
-// the ratio of its time to that many crypto_scalarmult_ristretto255 calls measured in the
-// same run (1.00 would mean "nothing but the multiplications"). Then HE rates.
+// operation, the libsodium ristretto255 scalar multiplications each one performs and the
+// variable-time multi-scalar multiplications of its cfrag proof checks (crypto.md §5,
+// msm.hpp), its time in units of one crypto_scalarmult_ristretto255 measured in the same
+// run, and (for operations without an MSM) the ratio of its time to its libsodium
+// multiplications (1.00 would mean "nothing but the multiplications"). Then HE rates.
 //   cpc_pre_bench [--machine]   --machine prints "name µs" lines for bench/pre_vs_umbral.sh
 // The HE table lives in $CPC_CACHE_DIR (or the default cache dir, he.hpp).
 #include <sodium.h>
@@ -16,6 +18,7 @@
 #include "cpc/capsule.hpp"
 #include "cpc/he.hpp"
 #include "cpc/pre.hpp"
+#include "msm.hpp"
 
 using namespace cpc;
 using Clock = std::chrono::steady_clock;
@@ -38,7 +41,8 @@ double time_us(const std::function<void()>& op, double min_seconds = 0.4) {
 
 struct Row {
   const char* name;
-  double var_mults, base_mults;  // per operation
+  double var_mults, base_mults;  // libsodium multiplications per operation
+  double msms;                   // 8-term variable-time MSMs (one per cfrag proof check)
   double us;
 };
 
@@ -80,7 +84,7 @@ int main(int argc, char** argv) {
   auto scratch = ct;
   unsigned long long scratch_len = 0;
   std::vector<Row> rows;
-  rows.push_back({"encrypt_1k", 1, 2, time_us([&] {
+  rows.push_back({"encrypt_1k", 1, 2, 0, time_us([&] {
                     capsule::Key k{};
                     auto c = capsule::encapsulate(a, k);
                     crypto_aead_xchacha20poly1305_ietf_encrypt(scratch.data(), &scratch_len,
@@ -88,20 +92,21 @@ int main(int argc, char** argv) {
                                                                nullptr, nonce.data(), k.data());
                   })});
   rows.push_back(
-      {"kfrags_3of5", 6, 1, time_us([&] { (void)pre::generate_kfrags(owner, b, 3, 5); })});
-  rows.push_back({"kfrag_check", 1, 0,
+      {"kfrags_3of5", 6, 1, 0, time_us([&] { (void)pre::generate_kfrags(owner, b, 3, 5); })});
+  rows.push_back({"kfrag_check", 1, 0, 0,
                   time_us([&] { (void)pre::verify_kfrag(kfrags[0], owner.public_key(), b); })});
-  rows.push_back({"reencrypt", 6, 1, time_us([&] { (void)pre::reencapsulate(cap, kfrags[0]); })});
+  rows.push_back(
+      {"reencrypt", 6, 1, 0, time_us([&] { (void)pre::reencapsulate(cap, kfrags[0]); })});
   std::vector<capsule::Capsule> caps(16, cap);
-  rows.push_back({"reencrypt_batched", 6, 1,
+  rows.push_back({"reencrypt_batched", 6, 1, 0,
                   time_us([&] {
                     (void)pre::reencapsulate(std::span<const capsule::Capsule>(caps), kfrags[0]);
                   }) / 16});
-  rows.push_back({"verify_cfrag", 6, 0, time_us([&] {
+  rows.push_back({"verify_cfrag", 0, 0, 1, time_us([&] {
                     (void)pre::verify_cfrag(cfrags[0], cap, owner.public_key(), b);
                   })});
   std::array<std::uint8_t, 1024> pt{};
-  rows.push_back({"decrypt_3cfrags", 22, 0, time_us([&] {
+  rows.push_back({"decrypt_3cfrags", 4, 0, 3, time_us([&] {
                     auto k =
                         pre::decapsulate_frags(grantee, owner.public_key(), cap, cfrags).value();
                     unsigned long long pt_len = 0;
@@ -112,17 +117,41 @@ int main(int argc, char** argv) {
                     }
                   })});
 
+  // One proof check's MSM alone: 8 random terms (3 tables built once per capsule or once
+  // for all are rebuilt here too, so this is an upper bound).
+  {
+    namespace field = he::field;
+    std::array<field::MsmTable, 8> tables;
+    std::array<std::array<std::uint8_t, 32>, 8> sc{};
+    for (std::size_t i = 0; i < 8; ++i) {
+      std::array<std::uint8_t, 32> pb{};
+      crypto_core_ristretto255_random(pb.data());
+      crypto_core_ristretto255_scalar_random(sc[i].data());
+      if (i >= 6) std::memset(sc[i].data() + 16, 0, 16);  // the two 128-bit weights
+      field::Point q;
+      if (!field::decode_ristretto_checked(pb.data(), q)) std::abort();
+      tables[i] = field::msm_table(q);
+    }
+    field::MsmTerm terms[8];
+    for (std::size_t i = 0; i < 8; ++i) terms[i] = {sc[i].data(), &tables[i]};
+    rows.push_back({"msm_8terms", 0, 0, 1,
+                    time_us([&] { sink += field::is_identity(field::msm(terms, 8)) ? 1 : 0; })});
+  }
+
   if (machine) {
     for (const Row& r : rows) std::printf("%s %.1f\n", r.name, r.us);
     return 0;
   }
   std::printf("ristretto255 scalarmult %.1f µs, scalarmult_base %.1f µs (this run)\n\n", mult_us,
               base_us);
-  std::printf("%-20s %10s %14s %16s\n", "operation", "µs/op", "mults var+base", "ratio to mults");
+  std::printf("%-20s %10s %14s %6s %12s %16s\n", "operation", "µs/op", "mults var+base", "MSMs",
+              "in mults", "ratio to mults");
   for (const Row& r : rows) {
     double limit = r.var_mults * mult_us + r.base_mults * base_us;
-    std::printf("%-20s %10.1f %9.0f+%-4.0f %16.2f\n", r.name, r.us, r.var_mults, r.base_mults,
-                r.us / limit);
+    std::printf("%-20s %10.1f %9.0f+%-4.0f %6.0f %12.2f", r.name, r.us, r.var_mults, r.base_mults,
+                r.msms, r.us / mult_us);
+    if (r.msms == 0) std::printf(" %16.2f", r.us / limit);
+    std::printf("\n");
   }
 
   // Homomorphic encryption.

@@ -7,7 +7,9 @@
 #   pre      cpc-reencrypt over 10,000 sealed records vs the in-process figure (cpc_pre_bench),
 #            and the grantee opening them with 2 proxies' cfrags
 #   he       cpc-encrypt --he / --sum / -d on cpc/he records (10,000 numbers, 10^6 records)
-# Usage: bench/run.sh [sign|seal|startup|pre|he]…   (default: all). BENCH_SEAL_MIB sets the size.
+#   paillier HE against paillier-bigint (npm, 2048-bit) on 10,000 16-bit readings: encrypt,
+#            add, decrypt the total, in process and through the tools (bench/he_vs_paillier.sh)
+# Usage: bench/run.sh [sign|seal|startup|pre|he|paillier]…   (default: all). BENCH_SEAL_MIB sets the size.
 # Each pair is run alternately, three rounds, best of each, so a noisy neighbour hurts both
 # sides alike. Prints a markdown table.
 source "$(dirname "$0")/../scripts/common.sh"
@@ -19,7 +21,7 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
 sections=("$@")
-[ ${#sections[@]} -eq 0 ] && sections=(sign seal startup pre he)
+[ ${#sections[@]} -eq 0 ] && sections=(sign seal startup pre he paillier)
 rounds=${BENCH_ROUNDS:-3}
 
 # secs CMD…: wall-clock seconds of one run of a shell command line.
@@ -130,6 +132,10 @@ for section in "${sections[@]}"; do
     printf '| cpc-encrypt --sum, 10^6 records (s; records/s) | %.2f; %.0f | | | < 10 s |\n' \
       "$(min "${ts[@]}")" "$(echo "1000000 / $(min "${ts[@]}")" | bc -l)"
     printf '| cpc-encrypt -d, 1000 records of 1..1000 (records/s) | %.0f | | | (report) |\n' "$(echo "1000 / $(min "${td[@]}")" | bc -l)"
+    ;;
+  paillier)
+    cpc_install_node
+    "$CPC_ROOT/bench/he_vs_paillier.sh" "$B" --no-header
     ;;
   *) echo "unknown section $section" >&2; exit 2 ;;
   esac

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <random>
 
 #include "cpc/he.hpp"
@@ -75,10 +76,41 @@ TEST_CASE("he sum: RFC 9496 decode and encode agree with libsodium", "[he][sum]"
   }
 }
 
+TEST_CASE("he sum: interleaved decoding equals one-at-a-time decoding", "[he][sum]") {
+  std::mt19937_64 rng(9);
+  for (std::size_t n : {1u, 2u, 3u, 4u, 5u, 7u, 8u, 9u, 33u}) {
+    for (int iter = 0; iter < 40; ++iter) {
+      std::vector<std::array<std::uint8_t, 32>> enc(n);
+      std::vector<const std::uint8_t*> ptrs;
+      for (auto& b : enc) {
+        if (rng() % 3 == 0) {
+          for (auto& x : b) x = static_cast<std::uint8_t>(rng());  // mostly invalid
+          if (rng() % 2) b[31] &= 0x7f;
+        } else if (rng() % 8 == 0) {
+          b.fill(0);  // the identity
+        } else {
+          crypto_core_ristretto255_random(b.data());
+        }
+        ptrs.push_back(b.data());
+      }
+      std::vector<field::Point> out(n);
+      std::unique_ptr<bool[]> ok(new bool[n]);
+      field::decode_ristretto_checked_n(ptrs.data(), n, out.data(), ok.get());
+      for (std::size_t i = 0; i < n; ++i) {
+        field::Point one;
+        bool single = field::decode_ristretto_checked(enc[i].data(), one);
+        CAPTURE(n, i, cpc::hex::encode(enc[i]));
+        REQUIRE(ok[i] == single);
+        if (single) CHECK(field::encode_ristretto(out[i]) == enc[i]);
+      }
+    }
+  }
+}
+
 TEST_CASE("he sum: Summer and sum() equal a chain of add()", "[he][sum]") {
   SecretKey sk = SecretKey::generate();
   std::mt19937_64 rng(3);
-  for (std::size_t n : {1, 2, 3, 17, 100}) {
+  for (std::size_t n : {1, 2, 3, 17, 100, 300}) {  // 300: two threads
     std::vector<Ciphertext> cts;
     for (std::size_t i = 0; i < n; ++i) {
       std::int64_t v = static_cast<std::int64_t>(rng() % 200001) - 100000;
@@ -93,6 +125,18 @@ TEST_CASE("he sum: Summer and sum() equal a chain of add()", "[he][sum]") {
     for (const auto& c : cts) REQUIRE(records.add_record(cpc::he::he_record(c)));
     CHECK(records.size() == n);
     check_same(records.total().value(), chain_sum(cts));
+    if (n >= 3) {  // a different scale at the last index: refused, named, nothing added
+      auto bad = cts;
+      bad.back().scale = 4;
+      auto refused = cpc::he::sum(bad);
+      REQUIRE_FALSE(refused);
+      CHECK(refused.status().message().find("ciphertext #" + std::to_string(n - 1)) == 0);
+      cpc::he::Summer partial;
+      std::size_t failed = 0;
+      REQUIRE_FALSE(partial.add(bad, failed));
+      CHECK(failed == n - 1);
+      CHECK(partial.size() == 0);
+    }
   }
 }
 
@@ -148,4 +192,96 @@ TEST_CASE("he sum: the record fast path decides exactly as the strict parser", "
   auto e = cpc::he::encrypt(sk.public_key().encrypt, 1, 3).value();
   CHECK(status_of({rec, cpc::he::he_record(e)}).code() == cpc::Code::kBadInput);
   CHECK(status_of({}).code() == cpc::Code::kBadInput);
+}
+
+// add_records (two threads from Summer::kParallelRecords records) against a chain of
+// add_record: the same total, and for a bad record anywhere in the batch (either half, in a
+// decode group or alone, fast path or strict parser) the same error, its index, and nothing
+// of the batch added.
+TEST_CASE("he sum: add_records equals a chain of add_record", "[he][sum]") {
+  SecretKey sk = SecretKey::generate(), other = SecretKey::generate();
+  std::mt19937_64 rng(21);
+  std::vector<std::string> recs;
+  for (int i = 0; i < 600; ++i) {
+    auto c = cpc::he::encrypt(sk.public_key().encrypt, static_cast<std::int64_t>(rng() % 65536), 1);
+    recs.push_back(cpc::he::he_record(c.value()));
+  }
+  // One record in another spelling (strict parser path).
+  auto c0 = cpc::he::parse_he_record(recs[7]).value();
+  recs[7] = "{ \"c2\": \"" + cpc::hex::encode(c0.c2.bytes()) +
+            "\", \"type\": \"cpc/he\", \"to\": \"" + cpc::hex::encode(c0.to.bytes()) +
+            "\", \"scale\": 1, \"count\": 1, \"c1\": \"" + cpc::hex::encode(c0.c1.bytes()) + "\" }";
+  auto views = [](const std::vector<std::string>& v) {
+    return std::vector<std::string_view>(v.begin(), v.end());
+  };
+  auto chain = [](const std::vector<std::string>& v, std::size_t& failed) {
+    cpc::he::Summer s;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (auto st = s.add_record(v[i]); !st) {
+        failed = i;
+        return cpc::Result<cpc::he::Ciphertext>(st);
+      }
+    }
+    return s.total();
+  };
+  std::size_t failed = 0;
+  {
+    cpc::he::Summer s;
+    auto v = views(recs);
+    REQUIRE(s.add_records(v, failed));
+    REQUIRE(s.add_records(std::span<const std::string_view>(v).first(3), failed));  // serial path
+    CHECK(s.size() == 603);
+    auto want_recs = recs;
+    want_recs.insert(want_recs.end(), recs.begin(), recs.begin() + 3);
+    std::size_t unused = 0;
+    check_same(s.total().value(), chain(want_recs, unused).value());
+  }
+  const std::string c1 = cpc::hex::encode(cpc::he::parse_he_record(recs[0]).value().c1.bytes());
+  const std::string c2 = cpc::hex::encode(cpc::he::parse_he_record(recs[0]).value().c2.bytes());
+  std::array<std::uint8_t, 32> bad{};
+  bad.fill(0xff);
+  bad[31] = 0x7f;
+  auto d = cpc::he::encrypt(other.public_key().encrypt, 1, 1).value();
+  auto e = cpc::he::encrypt(sk.public_key().encrypt, 1, 2).value();
+  auto replace = [](std::string r, const std::string& from, const std::string& to) {
+    r.replace(r.find(from), from.size(), to);
+    return r;
+  };
+  std::vector<std::string> bads = {
+      replace(recs[0], c1, std::string(64, '0')),      // c1 identity
+      replace(recs[0], c2, cpc::hex::encode(bad)),     // c2 not canonical
+      replace(recs[0], c1, cpc::hex::encode(bad)),     // c1 not canonical
+      replace(recs[0], "\"count\":1", "\"count\":0"),  // strict parser refuses
+      cpc::he::he_record(d),                           // another recipient (a valid "to")
+      cpc::he::he_record(e),                           // another scale
+  };
+  std::string bad_to = recs[0];
+  bad_to.replace(bad_to.find("\"to\":\"") + 6, 64, cpc::hex::encode(bad));
+  bads.push_back(bad_to);  // an invalid "to"
+  for (std::size_t b = 0; b < bads.size(); ++b) {
+    for (std::size_t pos : {0u, 1u, 2u, 5u, 299u, 300u, 301u, 598u, 599u}) {
+      CAPTURE(b, pos);
+      auto v = recs;
+      v[pos] = bads[b];
+      if (b == 0) v[pos + (pos < 599 ? 1 : -1)] = bads[1];  // a second bad record next to it
+      // The chain starts, as the Summer below, with recs[1] already added.
+      auto prefixed = v;
+      prefixed.insert(prefixed.begin(), recs[1]);
+      std::size_t want_failed = 0;
+      auto want = chain(prefixed, want_failed);
+      REQUIRE(want_failed >= 1);
+      --want_failed;
+      REQUIRE_FALSE(want);
+      cpc::he::Summer s;
+      REQUIRE(s.add_record(recs[1]));
+      auto vv = views(v);
+      auto got = s.add_records(vv, failed);
+      REQUIRE_FALSE(got);
+      CHECK(got.code() == want.status().code());
+      CHECK(got.message() == want.status().message());
+      CHECK(failed == want_failed);
+      CHECK(s.size() == 1);  // nothing of the failed batch
+      check_same(s.total().value(), cpc::he::parse_he_record(recs[1]).value());
+    }
+  }
 }

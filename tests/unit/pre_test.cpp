@@ -226,3 +226,39 @@ TEST_CASE("the second generator U is pinned", "[pre]") {
         "f68bac631d6c881b535620a41cd6e89b07a59c71d1a78a0b8e9aa98248840504");
   CHECK_FALSE(u == cpc::group::Point::base_mul(cpc::group::Scalar::from_u64(1)));
 }
+
+// A cheating proxy that gets exactly one of the three Chaum–Pedersen equations wrong (a
+// different nonce for one base) with a correct challenge: verify_cfrag checks the three at
+// once with random weights (crypto.md §5.2), and must still refuse every such cfrag.
+TEST_CASE("a proof with one false equation is refused", "[pre]") {
+  using cpc::group::Scalar;
+  using cpc::group::view;
+  Grant g(2, 3);
+  const KeyFragment& k = g.kfrags[0];
+  const auto& u = cpc::pre::generator_u();
+  for (int which = 0; which < 4; ++which) {
+    for (int trial = 0; trial < 10; ++trial) {
+      CAPTURE(which, trial);
+      CapsuleFragment f = g.cfrags[0];
+      Scalar tau = Scalar::random(), other = Scalar::random();
+      f.e2 = g.capsule.e.mul(which == 0 ? other : tau).value();
+      f.v2 = g.capsule.v.mul(which == 1 ? other : tau).value();
+      f.u2 = u.mul(which == 2 ? other : tau).value();
+      Scalar h = cpc::group::hash_to_scalar(
+          "cpc/cfrag-proof/v1", {view(g.capsule.e.bytes()), view(f.e1.bytes()), view(f.e2.bytes()),
+                                 view(g.capsule.v.bytes()), view(f.v1.bytes()), view(f.v2.bytes()),
+                                 view(u.bytes()), view(f.commitment.bytes()), view(f.u2.bytes())});
+      f.z = tau + h * k.rk;
+      auto s = cpc::pre::verify_cfrag(f, g.capsule, g.owner.public_key(),
+                                      g.grantee.public_key().encrypt);
+      if (which == 3) {  // the honest proof, recomputed the same way, verifies
+        CHECK(s);
+        CHECK(g.open({f, g.cfrags[1]}).value() == g.key);
+      } else {
+        CHECK_FALSE(s);
+        CHECK_FALSE(g.open({f, g.cfrags[1]}));
+        CHECK_FALSE(g.open({g.cfrags[1], f}));
+      }
+    }
+  }
+}

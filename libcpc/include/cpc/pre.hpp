@@ -11,7 +11,9 @@
 // threshold, or too few fragments. Messages name the fragment id (16 hex digits).
 //
 // Costs are given in ristretto255 scalar multiplications ("mults", ~43 µs variable-base,
-// ~15 µs base) and Ed25519 operations; scalar arithmetic is negligible.
+// ~15 µs base) and Ed25519 operations; scalar arithmetic is negligible. A cfrag proof is
+// checked with one variable-time multi-scalar multiplication of 8 terms ("MSM", ~1.3 mults;
+// all of its inputs are public, crypto.md §5.2 and §5.7).
 //
 // Thread safety: values and pure functions; the only shared state is libsodium's RNG and
 // the set of already-checked kfrags behind reencapsulate (guarded by a mutex).
@@ -98,14 +100,17 @@ Result<std::vector<CapsuleFragment>> reencapsulate(std::span<const capsule::Caps
                                                    const KeyFragment& kfrag);
 
 // Checks a cfrag's owner signature (for this owner and grantee) and its proof against
-// `capsule`. kRefused on failure. Cost: 6 variable-base mults + 1 Ed25519 verify.
+// `capsule`. kRefused on failure. Cost: 1 MSM + 8 point decodes + 1 Ed25519 verify (~3 mults
+// in all). The proof's three equations are checked at once with random weights, so the
+// verdict on an invalid proof is wrong with probability at most 2^-128.
 Status verify_cfrag(const CapsuleFragment& cfrag, const capsule::Capsule& capsule,
                     const keys::PublicKey& owner, const group::Point& grantee);
 
 // Grantee side (crypto.md §5.3): verifies every cfrag, refuses mixed grants, counts copies
 // of one fragment (same id) once, refuses fewer than t distinct fragments, and derives the
 // capsule's key — the key capsule::decapsulate gives the owner. Uses the first t distinct
-// fragments. Cost for t fragments given: 7t + 1 variable-base mults, t Ed25519 verifies.
+// fragments. Cost for t fragments given: t MSMs and t Ed25519 verifies (public values), then
+// t + 1 variable-base mults in constant time (libsodium: the secret dh and combination).
 Result<capsule::Key> decapsulate_frags(const keys::SecretKey& grantee, const keys::PublicKey& owner,
                                        const capsule::Capsule& capsule,
                                        std::span<const CapsuleFragment> cfrags);
@@ -115,7 +120,8 @@ Result<capsule::Key> decapsulate_frags(const keys::SecretKey& grantee, const key
 // and verification stops as soon as t distinct fragments of one grant (same precursor and
 // threshold) have passed. kRefused when no grant reaches its threshold; the message gives
 // the count and the first reason a fragment was set aside. Cost: as decapsulate_frags for
-// the fragments it verifies (7 per fragment up to t, plus t + 1 mults).
+// the fragments it verifies (1 MSM + 1 Ed25519 verify per fragment up to t, plus t + 1
+// mults).
 Result<capsule::Key> decapsulate_valid_frags(const keys::SecretKey& grantee,
                                              const keys::PublicKey& owner,
                                              const capsule::Capsule& capsule,

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// Just enough arithmetic on edwards25519 for the discrete-logarithm search of
-// crypto.md §5.6: the field mod p = 2^255 - 19 in five 51-bit limbs, extended twisted
-// Edwards points (X:Y:Z:T), ristretto255 decoding (RFC 9496 §4.3.1) of points libsodium
-// produced, and the ristretto-invariant key (x·y)^2.
+// Just enough arithmetic on edwards25519 for PUBLIC values: the field mod p = 2^255 - 19 in
+// five 51-bit limbs, extended twisted Edwards points (X:Y:Z:T), ristretto255 decoding
+// (RFC 9496 §4.3.1, with every check, one point or several interleaved) and encoding, and the
+// ristretto-invariant key (x·y)^2 of the discrete-logarithm search (crypto.md §5.6).
 //
 // NOT constant time, and not a general-purpose group implementation: it only ever sees
-// public values (points derived from a plaintext the decrypting party learns anyway), and
-// every result it yields is re-checked through libsodium. The homomorphic sum (he::Summer)
-// also uses it to decode, validate and add public ciphertexts. Internal to libcpc.
+// public values, and what it yields is either re-checked through libsodium or a public
+// verdict. Users: the baby-step giant-step search (points derived from a plaintext the
+// decrypting party learns anyway), he::Summer (decodes, validates and adds public
+// ciphertexts), and msm.hpp (the multi-scalar multiplication that checks cfrag proofs,
+// crypto.md §5.2). Never give it a secret scalar or point. Internal to libcpc.
 //
 // Thread safety: pure functions.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace cpc::he::field {
@@ -140,6 +143,12 @@ Point decode_ristretto(const std::array<std::uint8_t, 32>& s);
 // The identity (32 zero bytes) decodes. Agrees with crypto_core_ristretto255_is_valid_point
 // plus "not the identity" when the caller refuses the identity (he_test cross-checks).
 bool decode_ristretto_checked(const std::uint8_t* bytes, Point& out);
+// decode_ristretto_checked of n encodings: ok[i] says whether in[i] decoded (out[i] is only
+// written then). Decodes kDecodeLanes at a time with their inverse square roots interleaved,
+// which is faster per point than one at a time (the multiplications of one chain wait on
+// each other's results).
+inline constexpr std::size_t kDecodeLanes = 4;
+void decode_ristretto_checked_n(const std::uint8_t* const* in, std::size_t n, Point* out, bool* ok);
 // RFC 9496 §4.3.2: the canonical encoding of `p` (one inverse square root).
 std::array<std::uint8_t, 32> encode_ristretto(const Point& p);
 

@@ -5,15 +5,18 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 
 #include "cpc/pre.hpp"
+#include "msm.hpp"
 #include "pre_internal.hpp"
 
 namespace cpc::pre {
 
 using group::Point;
 using group::Scalar;
+namespace field = he::field;
 
 namespace {
 
@@ -27,15 +30,78 @@ Scalar proof_challenge(const capsule::Capsule& c, const CapsuleFragment& f) {
        view(f.commitment.bytes()), view(f.u2.bytes())});
 }
 
-// z·P == P2 + h·P1: one equation of the proof.
-bool proof_equation(const Scalar& z, const Point& p, const Point& p2, const Scalar& h,
-                    const Point& p1) {
-  auto lhs = p.mul(z);
-  auto hp1 = p1.mul(h);
-  if (!lhs || !hp1) return false;
-  auto rhs = p2.add(*hp1);
-  return rhs && *lhs == *rhs;
+// A public point as an Edwards representative (negated when `negate`) with its table of odd
+// multiples for msm. Points held in a group::Point are valid, so the checked decode cannot
+// fail; if it ever did, the proof is refused.
+bool tabled(const Point& p, field::MsmTable& table, bool negate = false) {
+  field::Point q;
+  if (!field::decode_ristretto_checked(p.bytes().data(), q)) return false;
+  if (negate) {
+    const field::Fe zero = field::from_u64(0);
+    q.x = field::sub(zero, q.x);
+    q.t = field::sub(zero, q.t);
+  }
+  table = field::msm_table(q);
+  return true;
 }
+
+// The table of U, built once.
+const field::MsmTable& table_u() {
+  static const field::MsmTable t = [] {
+    field::MsmTable table;
+    if (!tabled(generator_u(), table)) std::abort();  // a constant; pinned by a unit test
+    return table;
+  }();
+  return t;
+}
+
+// A random scalar below 2^128 (the batching weights of proof_holds).
+Scalar weight() {
+  std::array<std::uint8_t, 32> w{};
+  randombytes_buf(w.data(), 16);
+  return Scalar::decode(group::view(w)).value();
+}
+
+// The three equations of §5.2 step 2, z·E == E2 + h·E1, z·V == V2 + h·V1, z·U == U2 + h·U1,
+// checked at once as one variable-time multi-scalar multiplication with fresh random 128-bit
+// weights ρ1, ρ2 (small-exponent batch verification, crypto.md §5.2):
+//   z·E + ρ1z·V + ρ2z·U − h·E1 − ρ1h·V1 − ρ2h·U1 − ρ1·V2 − ρ2·U2 == E2,
+// compared as ristretto255 elements without encoding. If any equation fails, this one holds
+// with probability at most 2^-128 (the group has prime order L > 2^252 and the weights are
+// drawn after the cfrag is fixed). Every input is public, so variable time is safe here.
+bool proof_holds(const internal::CapsuleBases& bases, const CapsuleFragment& f, const Scalar& h) {
+  field::MsmTable e1, v1, u1, minus_v2, minus_u2;
+  field::Point e2;
+  if (!tabled(f.e1, e1) || !tabled(f.v1, v1) || !tabled(f.commitment, u1) ||
+      !tabled(f.v2, minus_v2, true) || !tabled(f.u2, minus_u2, true) ||
+      !field::decode_ristretto_checked(f.e2.bytes().data(), e2)) {
+    return false;
+  }
+  const Scalar rho1 = weight(), rho2 = weight();
+  const Scalar minus_h = h.negate();
+  const Scalar s[8] = {f.z,  rho1 * f.z, rho2 * f.z, minus_h, rho1 * minus_h, rho2 * minus_h,
+                       rho1, rho2};
+  const field::MsmTerm terms[8] = {
+      {s[0].bytes().data(), &bases.e},   {s[1].bytes().data(), &bases.v},
+      {s[2].bytes().data(), &table_u()}, {s[3].bytes().data(), &e1},
+      {s[4].bytes().data(), &v1},        {s[5].bytes().data(), &u1},
+      {s[6].bytes().data(), &minus_v2},  {s[7].bytes().data(), &minus_u2}};
+  return field::same_element(field::msm(terms, 8), e2);
+}
+
+}  // namespace
+
+namespace internal {
+
+std::optional<CapsuleBases> capsule_bases(const capsule::Capsule& c) {
+  CapsuleBases b;
+  if (!tabled(c.e, b.e) || !tabled(c.v, b.v)) return std::nullopt;
+  return b;
+}
+
+}  // namespace internal
+
+namespace {
 
 // Steps 2-4 of §5.2 for a capsule already checked.
 Result<CapsuleFragment> reencapsulate_checked(const capsule::Capsule& c, const KeyFragment& k) {
@@ -123,24 +189,32 @@ Result<CapsuleFragment> reencapsulate(const capsule::Capsule& capsule, const Key
 
 Status verify_cfrag(const CapsuleFragment& cfrag, const capsule::Capsule& capsule,
                     const keys::PublicKey& owner, const Point& grantee) {
+  auto bases = internal::capsule_bases(capsule);
+  if (!bases) return Status::refused("cfrag " + cfrag.short_id() + ": invalid capsule points");
+  return internal::verify_cfrag(cfrag, capsule, *bases, owner, grantee);
+}
+
+namespace internal {
+
+Status verify_cfrag(const CapsuleFragment& cfrag, const capsule::Capsule& capsule,
+                    const CapsuleBases& bases, const keys::PublicKey& owner, const Point& grantee) {
   const std::string who = "cfrag " + cfrag.short_id();
   if (cfrag.threshold < 1 || cfrag.threshold > kMaxFragments) {
     return Status::refused(who + ": threshold out of range");
   }
   // 1. The owner signed this commitment for this grantee, threshold and grant.
-  Bytes m = internal::kfrag_message(cfrag.id, owner, grantee, cfrag.threshold, cfrag.precursor,
-                                    cfrag.commitment);
-  if (!internal::signature_valid(cfrag.sig, m, owner.sign)) {
+  Bytes m =
+      kfrag_message(cfrag.id, owner, grantee, cfrag.threshold, cfrag.precursor, cfrag.commitment);
+  if (!signature_valid(cfrag.sig, m, owner.sign)) {
     return Status::refused(who + ": not signed by owner " + owner.id() + " for this grantee");
   }
   // 2. E1, V1 and U1 share the discrete log rk to bases E, V, U.
-  Scalar h = proof_challenge(capsule, cfrag);
-  if (!proof_equation(cfrag.z, capsule.e, cfrag.e2, h, cfrag.e1) ||
-      !proof_equation(cfrag.z, capsule.v, cfrag.v2, h, cfrag.v1) ||
-      !proof_equation(cfrag.z, generator_u(), cfrag.u2, h, cfrag.commitment)) {
+  if (!proof_holds(bases, cfrag, proof_challenge(capsule, cfrag))) {
     return Status::refused(who + ": proof of re-encryption does not verify for this capsule");
   }
   return Status::ok();
 }
+
+}  // namespace internal
 
 }  // namespace cpc::pre

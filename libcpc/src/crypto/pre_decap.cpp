@@ -71,13 +71,15 @@ Result<capsule::Key> decapsulate_frags(const keys::SecretKey& grantee, const key
   const Point& b = grantee.public_key().encrypt;
   // Step 1: one grant, every fragment verified, copies counted once.
   const CapsuleFragment& first = cfrags.front();
+  auto bases = internal::capsule_bases(capsule);
+  if (!bases) return Status::refused("invalid capsule points");
   std::vector<const CapsuleFragment*> distinct;
   for (const CapsuleFragment& f : cfrags) {
     if (!(f.precursor == first.precursor) || f.threshold != first.threshold) {
       return Status::refused("cfrags " + first.short_id() + " and " + f.short_id() +
                              " come from different grants");
     }
-    CPC_RETURN_IF_ERROR(verify_cfrag(f, capsule, owner, b));
+    CPC_RETURN_IF_ERROR(internal::verify_cfrag(f, capsule, *bases, owner, b));
     bool seen = std::any_of(distinct.begin(), distinct.end(),
                             [&f](const CapsuleFragment* d) { return d->id == f.id; });
     if (!seen) distinct.push_back(&f);
@@ -97,6 +99,8 @@ Result<capsule::Key> decapsulate_valid_frags(const keys::SecretKey& grantee,
                                              std::span<const CapsuleFragment> cfrags) {
   const Point& b = grantee.public_key().encrypt;
   // Distinct verified fragments, grouped by grant (precursor and threshold).
+  auto bases = internal::capsule_bases(capsule);
+  if (!bases) return Status::refused("invalid capsule points");
   std::vector<std::vector<const CapsuleFragment*>> grants;
   std::string first_reason;
   std::size_t valid = 0;
@@ -108,7 +112,7 @@ Result<capsule::Key> decapsulate_valid_frags(const keys::SecretKey& grantee,
         std::any_of(grant->begin(), grant->end(), [&f](const auto* d) { return d->id == f.id; })) {
       continue;  // a copy of a fragment already verified
     }
-    if (auto s = verify_cfrag(f, capsule, owner, b); !s) {
+    if (auto s = internal::verify_cfrag(f, capsule, *bases, owner, b); !s) {
       if (first_reason.empty()) first_reason = s.message();
       continue;
     }

@@ -4,10 +4,12 @@
 // libcpc.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cpc/pre.hpp"
 #include "cpc/secure_memory.hpp"
+#include "msm.hpp"
 
 namespace cpc::pre::internal {
 
@@ -39,5 +41,17 @@ group::Scalar share_index(const group::Point& precursor, const group::Point& gra
                           const SharedPoint& dh, const FragmentId& id);
 
 std::string short_hex(const FragmentId& id);
+
+// A capsule's E and V decoded once, with their msm tables, for checking several cfrag
+// proofs against the same capsule (public values: variable-time arithmetic, msm.hpp).
+// nullopt only if a point fails to decode, which a valid group::Point never does.
+struct CapsuleBases {
+  he::field::MsmTable e, v;
+};
+std::optional<CapsuleBases> capsule_bases(const capsule::Capsule& c);
+// pre::verify_cfrag with the capsule's bases already built.
+Status verify_cfrag(const CapsuleFragment& cfrag, const capsule::Capsule& capsule,
+                    const CapsuleBases& bases, const keys::PublicKey& owner,
+                    const group::Point& grantee);
 
 }  // namespace cpc::pre::internal

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// Straus multi-scalar multiplication with width-5 NAFs on extended edwards25519 coordinates
+// (msm.hpp): public values only, variable time. Doublings and additions go through the
+// "completed" representation of ref10 (x = X/Z, y = Y/T) so that each costs 4
+// multiplications plus its own 4, and the loop never builds T when it is not needed.
+#include "msm.hpp"
+
+#include <cstring>
+#include <memory>
+
+namespace cpc::he::field {
+namespace {
+
+// ref10's ge_p1p1: x = X/Z, y = Y/T.
+struct Completed {
+  Fe x, y, z, t;
+};
+
+Point to_point(const Completed& c) {
+  return {mul(c.x, c.t), mul(c.y, c.z), mul(c.z, c.t), mul(c.x, c.y)};
+}
+
+// 2·P from X, Y, Z (dbl-2008-hwcd for a = -1): 4 squarings.
+Completed dbl(const Point& p) {
+  Fe xx = sq(p.x), yy = sq(p.y), zz = sq(p.z);
+  Fe b = add(zz, zz);
+  Fe aa = sq(add(p.x, p.y));
+  Fe y3 = add(yy, xx);
+  Fe z3 = sub(yy, xx);
+  return {sub(aa, y3), y3, z3, sub(b, z3)};
+}
+
+// P + Q and P − Q for Q cached as (Y+X, Y−X, 2d·T, 2Z): 4 multiplications.
+Completed add_c(const Point& p, const Cached& q) {
+  Fe a = mul(add(p.y, p.x), q.ypx);
+  Fe b = mul(sub(p.y, p.x), q.ymx);
+  Fe c = mul(q.t2d, p.t);
+  Fe d = mul(p.z, q.z2);
+  return {sub(a, b), add(a, b), add(d, c), sub(d, c)};
+}
+Completed sub_c(const Point& p, const Cached& q) {
+  Fe a = mul(add(p.y, p.x), q.ymx);
+  Fe b = mul(sub(p.y, p.x), q.ypx);
+  Fe c = mul(q.t2d, p.t);
+  Fe d = mul(p.z, q.z2);
+  return {sub(a, b), add(a, b), sub(d, c), add(d, c)};
+}
+
+}  // namespace
+
+MsmTable msm_table(const Point& p) {
+  MsmTable t;
+  t.odd[0] = cache(p);
+  const Cached p2 = cache(to_point(dbl(p)));
+  Point acc = p;
+  for (std::size_t i = 1; i < t.odd.size(); ++i) {
+    acc = to_point(add_c(acc, p2));
+    t.odd[i] = cache(acc);
+  }
+  return t;
+}
+
+std::array<std::int8_t, 256> naf5(const std::uint8_t* scalar) {
+  constexpr int w = 5;
+  constexpr std::uint64_t width = 1u << w, window_mask = width - 1;
+  std::uint64_t x[5] = {0, 0, 0, 0, 0};
+  std::memcpy(x, scalar, 32);  // little-endian hosts (he_field.cpp assumes the same)
+  std::array<std::int8_t, 256> naf{};
+  std::uint64_t carry = 0;
+  std::size_t pos = 0;
+  while (pos < 256) {
+    const std::size_t idx = pos / 64, bit = pos % 64;
+    std::uint64_t buf = x[idx] >> bit;
+    if (bit > 64 - w) buf |= x[idx + 1] << (64 - bit);
+    const std::uint64_t window = carry + (buf & window_mask);
+    if ((window & 1) == 0) {
+      ++pos;
+      continue;
+    }
+    if (window < width / 2) {
+      carry = 0;
+      naf[pos] = static_cast<std::int8_t>(window);
+    } else {
+      carry = 1;
+      naf[pos] = static_cast<std::int8_t>(static_cast<std::int64_t>(window) -
+                                          static_cast<std::int64_t>(width));
+    }
+    pos += w;
+  }
+  return naf;
+}
+
+Point msm(const MsmTerm* terms, std::size_t n) {
+  constexpr std::size_t kMaxInline = 16;
+  std::array<std::int8_t, 256> inline_nafs[kMaxInline];
+  std::unique_ptr<std::array<std::int8_t, 256>[]> heap;
+  std::array<std::int8_t, 256>* nafs = inline_nafs;
+  if (n > kMaxInline) {
+    heap = std::make_unique<std::array<std::int8_t, 256>[]>(n);
+    nafs = heap.get();
+  }
+  int top = -1;
+  for (std::size_t i = 0; i < n; ++i) {
+    nafs[i] = naf5(terms[i].scalar);
+    for (int b = 255; b > top; --b) {
+      if (nafs[i][static_cast<std::size_t>(b)] != 0) {
+        top = b;
+        break;
+      }
+    }
+  }
+  Point r = identity();
+  for (int b = top; b >= 0; --b) {
+    if (b != top) r = to_point(dbl(r));
+    for (std::size_t i = 0; i < n; ++i) {
+      const int d = nafs[i][static_cast<std::size_t>(b)];
+      if (d > 0) {
+        r = to_point(add_c(r, terms[i].table->odd[static_cast<std::size_t>(d / 2)]));
+      } else if (d < 0) {
+        r = to_point(sub_c(r, terms[i].table->odd[static_cast<std::size_t>(-d / 2)]));
+      }
+    }
+  }
+  return r;
+}
+
+bool same_element(const Point& p, const Point& q) {
+  return is_zero(sub(mul(p.x, q.y), mul(p.y, q.x))) || is_zero(sub(mul(p.y, q.y), mul(p.x, q.x)));
+}
+
+bool is_identity(const Point& p) {
+  return is_zero(p.x) || is_zero(p.y);
+}
+
+}  // namespace cpc::he::field
