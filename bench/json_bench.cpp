@@ -25,7 +25,9 @@ struct Clock {
   }
 };
 
-double seconds_since(Clock::time_point start) { return Clock::now() - start; }
+double seconds_since(Clock::time_point start) {
+  return Clock::now() - start;
+}
 
 void bench_records() {
   const std::string record = R"({"device":"t-17","t":1700000000,"temp":21.5})";
@@ -40,7 +42,8 @@ void bench_records() {
     sink += out.size();
   }
   double ns = seconds_since(start) * 1e9 / kRounds;
-  std::printf("canonicalize_append %zu-byte record: %.0f ns/record (CPU time)\n", record.size(), ns);
+  std::printf("canonicalize_append %zu-byte record: %.0f ns/record (CPU time)\n", record.size(),
+              ns);
 
   start = Clock::now();
   for (int i = 0; i < kRounds / 4; ++i) sink += cpc::json::parse(record)->size();
@@ -67,8 +70,8 @@ void bench_line_reader(std::size_t mib) {
   auto start = Clock::now();
   while (reader.next(view).value()) ++lines;
   double s = seconds_since(start);
-  std::printf("LineReader %zu MiB in %zu lines of %zu B (page cache, CPU time): %.0f MB/s\n", mib, lines,
-              line.size(), static_cast<double>(total) / s / 1e6);
+  std::printf("LineReader %zu MiB in %zu lines of %zu B (page cache, CPU time): %.0f MB/s\n", mib,
+              lines, line.size(), static_cast<double>(total) / s / 1e6);
   close(fd);
 }
 

@@ -32,9 +32,9 @@ struct NodeOptions {
   unsigned server_threads = 2;    // event loops
   unsigned blocking_threads = 8;  // handlers that wait on other nodes
   // Input limits of the HTTP server (docs/reliability.md; cpc-node --max-body etc.).
-  std::size_t max_body = 2u << 20;        // request body bytes (413 beyond); a block's maximum
-  unsigned max_connections = 1000;        // open connections; more are closed at accept
-  unsigned max_connections_per_ip = 0;    // per client address; 0: no limit
+  std::size_t max_body = 2u << 20;      // request body bytes (413 beyond); a block's maximum
+  unsigned max_connections = 1000;      // open connections; more are closed at accept
+  unsigned max_connections_per_ip = 0;  // per client address; 0: no limit
   std::chrono::seconds connection_timeout{30};  // an idle connection is closed after this
 };
 
