@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cpc/status.hpp"
 
 struct MHD_Daemon;
@@ -57,6 +59,11 @@ struct Response {
 
   // {"error":"message"} with the given status.
   static Response error(int status, const std::string& message);
+  // A JSON body with the given status.
+  static Response json(int status, const nlohmann::json& body);
+  // The error response for a failed Status: 400 for bad input, 409 for a refusal, 500
+  // otherwise.
+  static Response from_status(const Status& s);
 };
 
 // May throw: an exception becomes 500 {"error":"internal error: what()"}.

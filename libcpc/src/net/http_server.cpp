@@ -263,6 +263,17 @@ Result<sockaddr_in> parse_listen(const std::string& listen) {
 
 }  // namespace
 
+Response Response::json(int status, const nlohmann::json& body) {
+  return {status, "application/json", body.dump(), {}};
+}
+
+Response Response::from_status(const Status& s) {
+  return error(s.code() == Code::kBadInput  ? 400
+               : s.code() == Code::kRefused ? 409
+                                            : 500,
+               s.message());
+}
+
 Response Response::error(int status, const std::string& message) {
   nlohmann::json j = {{"error", message}};
   return {status,

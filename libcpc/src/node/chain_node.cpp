@@ -23,17 +23,6 @@ std::uint64_t now_ms() {
                                         .count());
 }
 
-Response json_response(int status, const nlohmann::json& j) {
-  return {status, "application/json", j.dump(), {}};
-}
-
-Response status_error(const Status& s) {
-  return Response::error(s.code() == Code::kBadInput  ? 400
-                         : s.code() == Code::kRefused ? 409
-                                                      : 500,
-                         s.message());
-}
-
 std::optional<Peer> sender(const Request& r) {
   auto id = r.headers.find("x-cpc-from-id");
   auto url = r.headers.find("x-cpc-from-url");
@@ -296,7 +285,7 @@ void ChainNode::add_routes(const RouteAdder& add) {
         if (!e) return Response::error(400, e.status().message());
         push(std::move(*e));
       }
-      return json_response(202, {{"accepted", true}});
+      return Response::json(202, {{"accepted", true}});
     };
   };
   add("POST", "/v1/chain/proposal", "chain_proposal", false, inbound("proposal"));
@@ -312,11 +301,11 @@ void ChainNode::add_routes(const RouteAdder& add) {
       std::lock_guard lock(mu_);
       if (state_->locate_tx(id)) return Response::error(409, "already committed");
       if (!mempool_->contains(id)) {
-        if (auto s = mempool_->add(*tx); !s) return status_error(s);
+        if (auto s = mempool_->add(*tx); !s) return Response::from_status(s);
       }
     }
     if (relay) gossip("/v1/chain/tx", chain::tx_record(*tx));
-    return json_response(202, {{"id", chain::to_hex(id)}, {"status", "pending"}});
+    return Response::json(202, {{"id", chain::to_hex(id)}, {"status", "pending"}});
   };
   add("POST", "/v1/tx", "tx_post", true, [submit](const Request& r) { return submit(r, true); });
   add("POST", "/v1/chain/tx", "chain_tx", true, [this, submit](const Request& r) {
@@ -331,30 +320,30 @@ void ChainNode::add_routes(const RouteAdder& add) {
     }
     std::lock_guard lock(mu_);
     if (auto at = state_->locate_tx(id)) {
-      return json_response(200, {{"id", chain::to_hex(id)},
-                                 {"status", "committed"},
-                                 {"height", at->first},
-                                 {"index", at->second}});
+      return Response::json(200, {{"id", chain::to_hex(id)},
+                                  {"status", "committed"},
+                                  {"height", at->first},
+                                  {"index", at->second}});
     }
     if (mempool_->contains(id)) {
-      return json_response(200, {{"id", chain::to_hex(id)}, {"status", "pending"}});
+      return Response::json(200, {{"id", chain::to_hex(id)}, {"status", "pending"}});
     }
     return Response::error(404, "unknown transaction");
   });
 
   add("GET", "/v1/chain/status", "chain_status", true, [this](const Request&) {
     std::lock_guard lock(mu_);
-    return json_response(200, {{"type", "cpc/chain-status"},
-                               {"chain", state_->genesis().chain},
-                               {"genesis", chain::to_hex(state_->genesis_hash())},
-                               {"height", state_->height()},
-                               {"hash", chain::to_hex(state_->head_hash())},
-                               {"time", state_->head_time()},
-                               {"state_root", chain::to_hex(state_->state_root())},
-                               {"validator", validator_},
-                               {"round", engine_->round()},
-                               {"mempool", mempool_->size()},
-                               {"halted", halted_}});
+    return Response::json(200, {{"type", "cpc/chain-status"},
+                                {"chain", state_->genesis().chain},
+                                {"genesis", chain::to_hex(state_->genesis_hash())},
+                                {"height", state_->height()},
+                                {"hash", chain::to_hex(state_->head_hash())},
+                                {"time", state_->head_time()},
+                                {"state_root", chain::to_hex(state_->state_root())},
+                                {"validator", validator_},
+                                {"round", engine_->round()},
+                                {"mempool", mempool_->size()},
+                                {"halted", halted_}});
   });
 
   auto block = [this](const std::string& prefix) {
@@ -364,7 +353,7 @@ void ChainNode::add_routes(const RouteAdder& add) {
       std::lock_guard lock(mu_);
       if (*h == 0 || *h > state_->height()) return Response::error(404, "no such block");
       auto cb = state_->block_at(*h);
-      if (!cb) return status_error(cb.status());
+      if (!cb) return Response::from_status(cb.status());
       return Response{200, "application/json", chain::committed_block_record(*cb), {}};
     };
   };
@@ -382,10 +371,10 @@ void ChainNode::add_routes(const RouteAdder& add) {
     }
     std::lock_guard lock(mu_);
     const chain::Account a = state_->account(pub);
-    return json_response(200, {{"account", hex::encode(pub)},
-                               {"balance", a.balance},
-                               {"nonce", a.nonce},
-                               {"height", state_->height()}});
+    return Response::json(200, {{"account", hex::encode(pub)},
+                                {"balance", a.balance},
+                                {"nonce", a.nonce},
+                                {"height", state_->height()}});
   });
 
   add("GET", "/v1/data/", "data_get", true, [this](const Request& r) {
@@ -395,14 +384,14 @@ void ChainNode::add_routes(const RouteAdder& add) {
     auto d = state_->data(cid);
     if (!d) return Response::error(404, "not registered");
     auto cb = state_->block_at(d->height);
-    if (!cb) return status_error(cb.status());
+    if (!cb) return Response::from_status(cb.status());
     std::optional<chain::Hash> id;
     for (const auto& tx : cb->block.txs) {
       if (tx.op == chain::Op::kDataRegister && tx.cid == cid) id = chain::tx_id(tx);
     }
     if (!id) return Response::error(500, "registration not found in block");
     auto proof = chain::prove_tx(*state_, *id);
-    if (!proof) return status_error(proof.status());
+    if (!proof) return Response::from_status(proof.status());
     nlohmann::json j = {
         {"type", "cpc/data-proof"},
         {"cid", cid},
@@ -412,7 +401,7 @@ void ChainNode::add_routes(const RouteAdder& add) {
         {"tx", chain::to_hex(*id)},
         {"proof", nlohmann::json::parse(chain::proof_record(*proof))},
         {"genesis", nlohmann::json::parse(chain::genesis_record(state_->genesis()))}};
-    return json_response(200, j);
+    return Response::json(200, j);
   });
 }
 

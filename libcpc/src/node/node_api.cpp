@@ -18,17 +18,6 @@ namespace {
 using net::Request;
 using net::Response;
 
-Response json_response(int status, const nlohmann::json& j) {
-  return {status, "application/json", j.dump(), {}};
-}
-
-Response status_error(const Status& s) {
-  return Response::error(s.code() == Code::kBadInput  ? 400
-                         : s.code() == Code::kRefused ? 409
-                                                      : 500,
-                         s.message());
-}
-
 // "/v1/blobs/<cid>[/holders]" -> the CID text and whether "/holders" follows.
 Result<cid::Cid> path_cid(const std::string& path, const std::string& prefix, bool* holders) {
   std::string rest = path.substr(prefix.size());
@@ -88,15 +77,15 @@ void NodeImpl::add_routes() {
   };
 
   add("GET", "/v1/status", "status", false, [this](const Request&) {
-    return json_response(200, {{"type", "cpc/node-status"},
-                               {"id", hex_id(id)},
-                               {"url", url},
-                               {"version", cpc::kVersion},
-                               {"replication", options.replication},
-                               {"peers", peer_count()},
-                               {"blobs", store->blobs()},
-                               {"bytes", store->bytes()},
-                               {"records", store->records()}});
+    return Response::json(200, {{"type", "cpc/node-status"},
+                                {"id", hex_id(id)},
+                                {"url", url},
+                                {"version", cpc::kVersion},
+                                {"replication", options.replication},
+                                {"peers", peer_count()},
+                                {"blobs", store->blobs()},
+                                {"bytes", store->bytes()},
+                                {"records", store->records()}});
   });
 
   add("GET", "/metrics", "metrics", false, [this](const Request&) {
@@ -112,7 +101,7 @@ void NodeImpl::add_routes() {
     auto c = path_cid(r.path, "/v1/blobs/", nullptr);
     if (!c) return Response::error(400, c.status().message());
     auto added = store->put_block(*c, as_bytes(r.body));
-    if (!added) return status_error(added.status());
+    if (!added) return Response::from_status(added.status());
     const std::string cid_text = cid::to_string(*c);
     Replication rep = replicate(digest_key(*c), [&](const Peer&) {
       net::ClientRequest q;
@@ -129,16 +118,16 @@ void NodeImpl::add_routes() {
     if (rep.acks < rep.wanted) {
       j["error"] = "stored on " + std::to_string(rep.acks) + " of " + std::to_string(rep.wanted) +
                    " replica nodes";
-      return json_response(503, j);
+      return Response::json(503, j);
     }
-    return json_response(*added ? 201 : 200, j);
+    return Response::json(*added ? 201 : 200, j);
   });
 
   add("HEAD", "/v1/blobs/", "blobs_head", false, [this](const Request& r) {
     auto c = path_cid(r.path, "/v1/blobs/", nullptr);
     if (!c) return Response::error(400, c.status().message());
     auto held = store->get_block(*c);
-    if (!held) return status_error(held.status());
+    if (!held) return Response::from_status(held.status());
     if (!held->has_value()) return Response::error(404, "not found");
     // MHD sends the Content-Length of the body it is given and drops the body for HEAD.
     return Response{200, "application/octet-stream", std::string(as_chars(**held)), {}};
@@ -160,14 +149,14 @@ void NodeImpl::add_routes() {
         replicas += replica ? 1 : 0;
         list.push_back({{"id", hex_id(peers[i].id)}, {"url", peers[i].url}, {"replica", replica}});
       }
-      return json_response(200, {{"cid", cid::to_string(*c)},
-                                 {"replication", options.replication},
-                                 {"live", peers.size()},
-                                 {"replicas", replicas},
-                                 {"holders", list}});
+      return Response::json(200, {{"cid", cid::to_string(*c)},
+                                  {"replication", options.replication},
+                                  {"live", peers.size()},
+                                  {"replicas", replicas},
+                                  {"holders", list}});
     }
     auto held = store->get_block(*c);
-    if (!held) return status_error(held.status());
+    if (!held) return Response::from_status(held.status());
     if (held->has_value()) {
       return Response{200, "application/octet-stream", std::string(as_chars(**held)), {}};
     }
@@ -187,7 +176,7 @@ void NodeImpl::add_routes() {
       return Response::error(400, "record key does not match signer and name");
     }
     auto added = store->put_record(*rec);
-    if (!added) return status_error(added.status());
+    if (!added) return Response::from_status(added.status());
     const std::string body = record::to_json(*rec);
     Replication rep = replicate(*key, [&](const Peer&) {
       net::ClientRequest q;
@@ -198,15 +187,15 @@ void NodeImpl::add_routes() {
       return q;
     });
     nlohmann::json j = {{"key", hex_id(*key)}, {"seq", rec->seq}, {"replicas", rep.acks}};
-    if (rep.acks < rep.wanted) return json_response(503, j);
-    return json_response(*added ? 201 : 200, j);
+    if (rep.acks < rep.wanted) return Response::json(503, j);
+    return Response::json(*added ? 201 : 200, j);
   });
 
   add("GET", "/v1/records/", "records_get", true, [this](const Request& r) {
     auto key = parse_key(std::string_view(r.path).substr(std::string("/v1/records/").size()));
     if (!key) return Response::error(400, key.status().message());
     auto local = store->get_record(*key);
-    if (!local) return status_error(local.status());
+    if (!local) return Response::from_status(local.status());
     std::optional<record::Record> best = std::move(*local);
     if (r.query.count("local") == 0) {
       auto remote = fetch_remote_record(*key);
@@ -223,8 +212,8 @@ void NodeImpl::add_routes() {
     if (!c) return Response::error(400, c.status().message());
     if (auto from = header_peer(r)) observe(*from);
     auto added = store->put_block(*c, as_bytes(r.body));
-    if (!added) return status_error(added.status());
-    return json_response(*added ? 201 : 200, {{"cid", cid::to_string(*c)}});
+    if (!added) return Response::from_status(added.status());
+    return Response::json(*added ? 201 : 200, {{"cid", cid::to_string(*c)}});
   });
 
   add("POST", "/v1/dht/store_record", "dht_store_record", false, [this](const Request& r) {
@@ -232,9 +221,9 @@ void NodeImpl::add_routes() {
     auto rec = record::parse(r.body);
     if (!rec) return Response::error(400, rec.status().message());
     auto added = store->put_record(*rec);
-    if (!added) return status_error(added.status());
-    return json_response(*added ? 201 : 200,
-                         {{"key", hex_id(record::record_key(rec->signer, rec->name))}});
+    if (!added) return Response::from_status(added.status());
+    return Response::json(*added ? 201 : 200,
+                          {{"key", hex_id(record::record_key(rec->signer, rec->name))}});
   });
 
   add_dht_routes(add);

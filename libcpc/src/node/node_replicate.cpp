@@ -34,10 +34,6 @@ Peer peer(const dht::Contact& c) {
   return {c.id, c.url};
 }
 
-net::Response json_response(const nlohmann::json& j) {
-  return {200, "application/json", j.dump(), {}};
-}
-
 }  // namespace
 
 struct NodeImpl::Dht {
@@ -265,7 +261,7 @@ void NodeImpl::add_dht_routes(const RouteAdder& add) {
     auto rpc = dht::parse_find_node_request(r.body);
     if (!rpc) return net::Response::error(400, rpc.status().message());
     auto closest = dht_->dht.answer_find_node(from_ptr(*rpc), rpc->id);
-    return json_response({{"contacts", dht::contacts_json(closest)}});
+    return net::Response::json(200, {{"contacts", dht::contacts_json(closest)}});
   });
   add("POST", "/v1/dht/find_value", "dht_find_value", false, [=, this](const net::Request& r) {
     auto rpc = dht::parse_find_value_request(r.body);
@@ -273,13 +269,13 @@ void NodeImpl::add_dht_routes(const RouteAdder& add) {
     auto has = store->has_key(rpc->id);
     if (!has) return net::Response::error(500, has.status().message());
     auto reply = dht_->dht.answer_find_value(from_ptr(*rpc), rpc->id, *has);
-    return json_response(
-        {{"has_value", reply.has_value}, {"contacts", dht::contacts_json(reply.closer)}});
+    return net::Response::json(
+        200, {{"has_value", reply.has_value}, {"contacts", dht::contacts_json(reply.closer)}});
   });
   add("POST", "/v1/dht/ping", "dht_ping", false, [=, this](const net::Request& r) {
     auto rpc = dht::parse_ping_request(r.body);
     if (!rpc) return net::Response::error(400, rpc.status().message());
-    return json_response({{"id", hex_id(dht_->dht.answer_ping(from_ptr(*rpc)))}});
+    return net::Response::json(200, {{"id", hex_id(dht_->dht.answer_ping(from_ptr(*rpc)))}});
   });
 }
 
