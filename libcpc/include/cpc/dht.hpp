@@ -145,6 +145,11 @@ class RoutingTable {
  private:
   struct Bucket;
   Bucket& bucket_for(const NodeId& id);  // REQUIRES: mu_ held, id != self_
+  // The bucket id would be in, or nullptr for self or a bucket not yet made. REQUIRES: mu_.
+  Bucket* existing_bucket(const NodeId& id);
+  const Bucket* existing_bucket(const NodeId& id) const;
+  // Drops a live contact and promotes a replacement into its place. REQUIRES: mu_ held.
+  void drop_live(Bucket& b, const NodeId& id);
 
   const NodeId self_;
   const std::size_t k_;

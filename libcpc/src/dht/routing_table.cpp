@@ -85,12 +85,26 @@ RoutingTable::Insert RoutingTable::insert(const Contact& c) {
   return {Outcome::kFull, b.live.front().contact};
 }
 
-bool RoutingTable::touch(const NodeId& id) {
-  if (id == self_) return false;
-  std::lock_guard lock(mu_);
+RoutingTable::Bucket* RoutingTable::existing_bucket(const NodeId& id) {
+  if (id == self_) return nullptr;
   const std::size_t p = prefix_length(self_, id);
-  if (p >= buckets_.size()) return false;
-  Bucket& b = buckets_[p];
+  return p < buckets_.size() ? &buckets_[p] : nullptr;
+}
+
+const RoutingTable::Bucket* RoutingTable::existing_bucket(const NodeId& id) const {
+  return const_cast<RoutingTable*>(this)->existing_bucket(id);
+}
+
+void RoutingTable::drop_live(Bucket& b, const NodeId& id) {
+  b.live.erase(b.find(id));
+  if (!b.promote()) --size_;
+}
+
+bool RoutingTable::touch(const NodeId& id) {
+  std::lock_guard lock(mu_);
+  Bucket* bp = existing_bucket(id);
+  if (bp == nullptr) return false;
+  Bucket& b = *bp;
   auto it = b.find(id);
   if (it == b.live.end()) return false;
   it->failures = 0;
@@ -99,11 +113,10 @@ bool RoutingTable::touch(const NodeId& id) {
 }
 
 bool RoutingTable::record_failure(const NodeId& id, std::size_t max_failures) {
-  if (id == self_) return false;
   std::lock_guard lock(mu_);
-  const std::size_t p = prefix_length(self_, id);
-  if (p >= buckets_.size()) return false;
-  Bucket& b = buckets_[p];
+  Bucket* bp = existing_bucket(id);
+  if (bp == nullptr) return false;
+  Bucket& b = *bp;
   if (auto it = b.find_cached(id); it != b.cache.end()) {
     b.cache.erase(it);
     return false;
@@ -111,34 +124,29 @@ bool RoutingTable::record_failure(const NodeId& id, std::size_t max_failures) {
   auto it = b.find(id);
   if (it == b.live.end()) return false;
   if (++it->failures < max_failures) return false;
-  b.live.erase(it);
-  if (!b.promote()) --size_;
+  drop_live(b, id);
   return true;
 }
 
 bool RoutingTable::remove(const NodeId& id) {
-  if (id == self_) return false;
   std::lock_guard lock(mu_);
-  const std::size_t p = prefix_length(self_, id);
-  if (p >= buckets_.size()) return false;
-  Bucket& b = buckets_[p];
+  Bucket* bp = existing_bucket(id);
+  if (bp == nullptr) return false;
+  Bucket& b = *bp;
   if (auto it = b.find_cached(id); it != b.cache.end()) {
     b.cache.erase(it);
     return true;
   }
-  auto it = b.find(id);
-  if (it == b.live.end()) return false;
-  b.live.erase(it);
-  if (!b.promote()) --size_;
+  if (b.find(id) == b.live.end()) return false;
+  drop_live(b, id);
   return true;
 }
 
 bool RoutingTable::contains(const NodeId& id) const {
-  if (id == self_) return false;
   std::lock_guard lock(mu_);
-  const std::size_t p = prefix_length(self_, id);
-  if (p >= buckets_.size()) return false;
-  const auto& live = buckets_[p].live;
+  const Bucket* b = existing_bucket(id);
+  if (b == nullptr) return false;
+  const auto& live = b->live;
   return std::any_of(live.begin(), live.end(),
                      [&](const auto& e) { return same_id(e.contact.id, id); });
 }
