@@ -51,20 +51,10 @@ CPC_FE_INLINE Fe sub(const Fe& a, const Fe& b) {
                  a.v[3] + k - b.v[3], a.v[4] + k - b.v[4]}});
 }
 
-// Inputs with limbs < 2^53; the output is carried.
-CPC_FE_INLINE Fe mul(const Fe& a, const Fe& b) {
-  using u128 = unsigned __int128;
-  const std::uint64_t b1 = 19 * b.v[1], b2 = 19 * b.v[2], b3 = 19 * b.v[3], b4 = 19 * b.v[4];
-  u128 r0 = (u128)a.v[0] * b.v[0] + (u128)a.v[1] * b4 + (u128)a.v[2] * b3 + (u128)a.v[3] * b2 +
-            (u128)a.v[4] * b1;
-  u128 r1 = (u128)a.v[0] * b.v[1] + (u128)a.v[1] * b.v[0] + (u128)a.v[2] * b4 + (u128)a.v[3] * b3 +
-            (u128)a.v[4] * b2;
-  u128 r2 = (u128)a.v[0] * b.v[2] + (u128)a.v[1] * b.v[1] + (u128)a.v[2] * b.v[0] +
-            (u128)a.v[3] * b4 + (u128)a.v[4] * b3;
-  u128 r3 = (u128)a.v[0] * b.v[3] + (u128)a.v[1] * b.v[2] + (u128)a.v[2] * b.v[1] +
-            (u128)a.v[3] * b.v[0] + (u128)a.v[4] * b4;
-  u128 r4 = (u128)a.v[0] * b.v[4] + (u128)a.v[1] * b.v[3] + (u128)a.v[2] * b.v[2] +
-            (u128)a.v[3] * b.v[1] + (u128)a.v[4] * b.v[0];
+// Carries five 128-bit limb sums of a product down to 51-bit limbs (2^255 = 19 mod p),
+// shared by mul and sq.
+CPC_FE_INLINE Fe carry_reduce(unsigned __int128 r0, unsigned __int128 r1, unsigned __int128 r2,
+                              unsigned __int128 r3, unsigned __int128 r4) {
   Fe o;
   r1 += (std::uint64_t)(r0 >> 51);
   o.v[0] = (std::uint64_t)r0 & kMask51;
@@ -83,6 +73,23 @@ CPC_FE_INLINE Fe mul(const Fe& a, const Fe& b) {
   return o;
 }
 
+// Inputs with limbs < 2^53; the output is carried.
+CPC_FE_INLINE Fe mul(const Fe& a, const Fe& b) {
+  using u128 = unsigned __int128;
+  const std::uint64_t b1 = 19 * b.v[1], b2 = 19 * b.v[2], b3 = 19 * b.v[3], b4 = 19 * b.v[4];
+  u128 r0 = (u128)a.v[0] * b.v[0] + (u128)a.v[1] * b4 + (u128)a.v[2] * b3 + (u128)a.v[3] * b2 +
+            (u128)a.v[4] * b1;
+  u128 r1 = (u128)a.v[0] * b.v[1] + (u128)a.v[1] * b.v[0] + (u128)a.v[2] * b4 + (u128)a.v[3] * b3 +
+            (u128)a.v[4] * b2;
+  u128 r2 = (u128)a.v[0] * b.v[2] + (u128)a.v[1] * b.v[1] + (u128)a.v[2] * b.v[0] +
+            (u128)a.v[3] * b4 + (u128)a.v[4] * b3;
+  u128 r3 = (u128)a.v[0] * b.v[3] + (u128)a.v[1] * b.v[2] + (u128)a.v[2] * b.v[1] +
+            (u128)a.v[3] * b.v[0] + (u128)a.v[4] * b4;
+  u128 r4 = (u128)a.v[0] * b.v[4] + (u128)a.v[1] * b.v[3] + (u128)a.v[2] * b.v[2] +
+            (u128)a.v[3] * b.v[1] + (u128)a.v[4] * b.v[0];
+  return carry_reduce(r0, r1, r2, r3, r4);
+}
+
 // a^2 with the symmetric products shared (5 + 10 instead of 25 multiplications); the same
 // bounds as mul.
 CPC_FE_INLINE Fe sq(const Fe& a) {
@@ -95,22 +102,7 @@ CPC_FE_INLINE Fe sq(const Fe& a) {
   u128 r2 = (u128)d0 * a2 + (u128)a1 * a1 + (u128)a3_38 * a4;
   u128 r3 = (u128)d0 * a3 + (u128)d1 * a2 + (u128)a4_19 * a4;
   u128 r4 = (u128)d0 * a4 + (u128)d1 * a3 + (u128)a2 * a2;
-  Fe o;
-  r1 += (std::uint64_t)(r0 >> 51);
-  o.v[0] = (std::uint64_t)r0 & kMask51;
-  r2 += (std::uint64_t)(r1 >> 51);
-  o.v[1] = (std::uint64_t)r1 & kMask51;
-  r3 += (std::uint64_t)(r2 >> 51);
-  o.v[2] = (std::uint64_t)r2 & kMask51;
-  r4 += (std::uint64_t)(r3 >> 51);
-  o.v[3] = (std::uint64_t)r3 & kMask51;
-  std::uint64_t c = (std::uint64_t)(r4 >> 51);
-  o.v[4] = (std::uint64_t)r4 & kMask51;
-  o.v[0] += 19 * c;
-  c = o.v[0] >> 51;
-  o.v[0] &= kMask51;
-  o.v[1] += c;
-  return o;
+  return carry_reduce(r0, r1, r2, r3, r4);
 }
 
 Fe from_u64(std::uint64_t x);
