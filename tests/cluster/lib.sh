@@ -11,10 +11,18 @@ PIDS=()
 FAILS=0
 
 cleanup() {
-  local pid
+  local rc=$? pid log
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2> /dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
-  rm -rf "$WORK"
+  # A failed run shows the end of every node's log, so that CI output explains it.
+  if [ "$rc" -ne 0 ] || [ "$FAILS" -ne 0 ]; then
+    for log in "$WORK"/*.log; do
+      [ -f "$log" ] || continue
+      echo "--- last lines of $(basename "$log")" >&2
+      tail -n 40 "$log" >&2
+    done
+  fi
+  if [ -n "${CPC_KEEP_WORK:-}" ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 cd "$WORK"

@@ -30,6 +30,7 @@ struct SimNode {
   std::unique_ptr<Consensus> engine;
   bool up = true;
   bool byzantine = false;
+  std::uint32_t generation = 0;  // bumped by a restart; older timers are lost
   std::set<std::string> seen;
 };
 
@@ -42,6 +43,10 @@ class Sim {
   std::uint64_t now = 1'700'000'000'000;
   std::uint64_t delay_min = 5, delay_max = 80;
   std::size_t commits = 0;
+  // Relay every message once, as a gossip network would. Off: each message goes from its
+  // sender to the others only, as cpc-node's HTTP gossip does; then only the engine's own
+  // rebroadcast and relay (consensus.md §6.3) repair losses.
+  bool gossip_relay = true;
 
   explicit Sim(std::size_t n, std::uint64_t seed = 1, std::vector<keys::SecretKey>* users = nullptr)
       : rng_(seed) {
@@ -86,6 +91,22 @@ class Sim {
     now = end;
   }
 
+  // A crash and restart of node i: the engine's memory is lost, its store is kept; the
+  // new engine starts from the store (its head and write-ahead record, §6.8).
+  void restart(std::size_t i) {
+    SimNode& n = *nodes[i];
+    ++n.generation;
+    n.seen.clear();
+    n.engine.reset();
+    n.cs = ChainState::open(genesis, n.store).value();
+    n.mempool = std::make_unique<Mempool>(*n.cs);
+    ConsensusConfig cfg;
+    cfg.mempool = n.mempool.get();
+    n.engine = std::make_unique<Consensus>(n.key, *n.cs, cfg);
+    handle(i, n.engine->start(now));
+    push(now + 100, i, Tick{});
+  }
+
   std::uint64_t min_height() const {
     std::uint64_t h = UINT64_MAX;
     for (const auto& n : nodes) {
@@ -100,11 +121,12 @@ class Sim {
     std::uint64_t seq;
     std::size_t node;
     Message what;
+    std::uint32_t generation;
     bool operator<(const Event& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
 
   void push(std::uint64_t at, std::size_t node, Message m) {
-    queue_.push(Event{at, seq_++, node, std::move(m)});
+    queue_.push(Event{at, seq_++, node, std::move(m), nodes[node]->generation});
   }
 
   std::uint64_t delay() {
@@ -127,6 +149,8 @@ class Sim {
 
   void deliver(const Event& e) {
     SimNode& n = *nodes[e.node];
+    const bool timer = std::holds_alternative<Tick>(e.what) || std::holds_alternative<Timeout>(e.what);
+    if (timer && e.generation != n.generation) return;  // set by the engine before a restart
     if (std::holds_alternative<Tick>(e.what)) {
       handle(e.node, n.engine->on_tick(now));
       push(now + 100, e.node, Tick{});
@@ -143,7 +167,7 @@ class Sim {
     }
     std::string k = key_of(e.what);
     if (!n.seen.insert(k).second) return;
-    send_all(e.node, e.what);  // gossip: relay once
+    if (gossip_relay) send_all(e.node, e.what);  // gossip: relay once
     if (const auto* p = std::get_if<Proposal>(&e.what))
       handle(e.node, n.engine->on_proposal(*p, now));
     if (const auto* v = std::get_if<Vote>(&e.what)) handle(e.node, n.engine->on_vote(*v, now));

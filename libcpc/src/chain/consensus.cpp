@@ -3,6 +3,7 @@
 // equivocation detection (consensus.md §7), buffering of the next height's messages,
 // timeouts, rebroadcast and catch-up (§6.3, §6.7). The rules are in consensus_rules.cpp.
 #include <algorithm>
+#include <set>
 
 #include "cpc/chain/consensus.hpp"
 
@@ -18,8 +19,9 @@ std::vector<Action> Consensus::start(std::uint64_t now) {
     if (cb) last_commit_ = cb->commit;
   }
   enter_height(now, out);
-  start_round(0, now, out);
+  if (!restore(now, out)) start_round(0, now, out);
   check_rules(now, out);
+  persist(out);
   return out;
 }
 
@@ -114,6 +116,7 @@ std::vector<Action> Consensus::on_proposal(const Proposal& p, std::uint64_t now)
     return out;
   }
   if (accept_proposal(p, out)) check_rules(now, out);
+  persist(out);
   return out;
 }
 
@@ -130,6 +133,7 @@ std::vector<Action> Consensus::on_vote(const Vote& v, std::uint64_t now) {
     return out;
   }
   if (accept_vote(v, out)) check_rules(now, out);
+  persist(out);
   return out;
 }
 
@@ -171,6 +175,7 @@ std::vector<Action> Consensus::on_timeout(const Timeout& t, std::uint64_t now) {
       break;
   }
   check_rules(now, out);
+  persist(out);
   return out;
 }
 
@@ -181,6 +186,9 @@ std::vector<Action> Consensus::on_tick(std::uint64_t now) {
     last_rebroadcast_ = now;
     out.insert(out.end(), decided_.begin(), decided_.end());
     out.insert(out.end(), own_.begin(), own_.end());
+    if (step_ != Step::kCommitWait && now >= height_since_ + 2 * config_.rebroadcast_ms) {
+      relay(out);
+    }
   }
   // Messages of the next height for a while and still no decision here: fetch the block.
   if (!future_.empty() && now >= future_since_ + config_.rebroadcast_ms &&
@@ -205,7 +213,29 @@ std::vector<Action> Consensus::on_committed_block(const CommittedBlock& cb, std:
   enter_height(now, out);
   start_round(0, now, out);
   check_rules(now, out);
+  persist(out);
   return out;
+}
+
+void Consensus::relay(Out& out) const {
+  if (key_ == nullptr) return;
+  const PubKey me = key_->public_key().sign;
+  std::set<std::uint64_t> which = {round_};
+  if (valid_round_ >= 0) which.insert(static_cast<std::uint64_t>(valid_round_));
+  if (locked_round_ >= 0) which.insert(static_cast<std::uint64_t>(locked_round_));
+  for (std::uint64_t r : which) {
+    auto it = rounds_.find(r);
+    if (it == rounds_.end()) continue;
+    const RoundState& rs = it->second;
+    if (rs.proposal && rs.proposal->vote.validator != me) {
+      out.push_back(BroadcastProposal{*rs.proposal});
+    }
+    for (const auto* votes : {&rs.prevotes, &rs.precommits}) {
+      for (const auto& [k, v] : *votes) {
+        if (k != me) out.push_back(BroadcastVote{v});
+      }
+    }
+  }
 }
 
 }  // namespace cpc::chain

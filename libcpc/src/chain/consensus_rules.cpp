@@ -40,6 +40,10 @@ bool Consensus::valid(const Hash& id, std::uint64_t now) {
 
 void Consensus::cast(VoteType type, std::optional<Hash> block, Out& out, std::uint64_t) {
   if (key_ == nullptr) return;  // a follower never votes
+  RoundState& rs = rounds_[round_];
+  auto& votes = type == VoteType::kPrevote ? rs.prevotes : rs.precommits;
+  // Never a second vote for this (height, round, type), e.g. after a restart (§6.8).
+  if (votes.contains(key_->public_key().sign)) return;
   Vote v;
   v.type = type;
   v.chain = state_.genesis().chain;
@@ -47,8 +51,8 @@ void Consensus::cast(VoteType type, std::optional<Hash> block, Out& out, std::ui
   v.round = round_;
   v.block = block;
   sign_vote(v, *key_);
-  RoundState& rs = rounds_[round_];
-  (type == VoteType::kPrevote ? rs.prevotes : rs.precommits).emplace(v.validator, v);
+  votes.emplace(v.validator, v);
+  wal_dirty_ = true;
   out.push_back(BroadcastVote{v});
   own_.push_back(BroadcastVote{v});
 }
@@ -65,6 +69,7 @@ void Consensus::enter_height(std::uint64_t now, Out& out) {
   blocks_.clear();
   executed_.clear();
   own_.clear();
+  height_since_ = now;
   std::erase_if(pending_evidence_,
                 [&](const Evidence& e) { return state_.evidence_applied(evidence_id(e)); });
   // Replay what arrived early for this height.
@@ -77,7 +82,6 @@ void Consensus::enter_height(std::uint64_t now, Out& out) {
       if (v->height == height_) accept_vote(*v, out);
     }
   }
-  (void)now;
 }
 
 // Line 11, StartRound.
@@ -85,7 +89,8 @@ void Consensus::start_round(std::uint64_t round, std::uint64_t now, Out& out) {
   round_ = round;
   step_ = Step::kPropose;
   if (key_ != nullptr && state_.proposer(round) == key_->public_key().sign) {
-    propose(now, out);
+    // Never two proposals in one round, e.g. after a restart (§6.8).
+    if (!rounds_[round].proposal) propose(now, out);
   } else {
     schedule(Step::kPropose, round, config_.propose_ms + round * config_.propose_delta_ms, now,
              out);
@@ -126,6 +131,7 @@ void Consensus::propose(std::uint64_t now, Out& out) {
   rs.proposal = p;
   rs.proposal_hash = h;
   blocks_.emplace(h, p.block);
+  wal_dirty_ = true;
   out.push_back(BroadcastProposal{p});
   own_.push_back(BroadcastProposal{p});
 }
@@ -210,6 +216,7 @@ void Consensus::check_rules(std::uint64_t now, Out& out) {
       }
       valid_value_ = id;
       valid_round_ = static_cast<std::int64_t>(round_);
+      wal_dirty_ = true;
       changed = true;
     }
     if (step_ == Step::kPrevote && power_for(rs.prevotes, std::nullopt) >= q) {  // Line 44.

@@ -24,6 +24,7 @@ std::string block_key(std::uint64_t height);
 std::string tx_key(const Hash& id);
 inline constexpr std::string_view kGenesisKey = "meta/genesis";
 inline constexpr std::string_view kHeadKey = "meta/head";
+inline constexpr std::string_view kWalKey = "c/wal";
 // State keys enter the state root; chain keys (meta/, b/, t/) do not.
 bool is_state_key(std::string_view key);
 

@@ -95,6 +95,16 @@ bool ChainState::evidence_applied(const Hash& id) const {
   return store_.get(detail::evidence_key(id)).has_value();
 }
 
+std::optional<std::string> ChainState::consensus_wal() const {
+  return store_.get(detail::kWalKey);
+}
+
+Status ChainState::save_consensus_wal(std::string record) {
+  WriteBatch b;
+  b.put(std::string(detail::kWalKey), std::move(record));
+  return store_.commit(b);
+}
+
 PubKey ChainState::proposer(std::uint64_t round) const {
   std::vector<Reputation> reps = reputation_;
   std::size_t chosen = 0;

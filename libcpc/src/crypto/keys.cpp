@@ -166,8 +166,9 @@ Result<SecretKey> parse_secret_key(std::string_view record, const PassphraseSour
     CPC_RETURN_IF_ERROR(box);
     auto ops = j->find("opslimit");
     auto mem = j->find("memlimit");
+    auto alg = j->find("kdf");
     if (ops == j->end() || !ops->is_number_unsigned() || mem == j->end() ||
-        !mem->is_number_unsigned() || *j->find("kdf") != "argon2id") {
+        !mem->is_number_unsigned() || alg == j->end() || *alg != "argon2id") {
       return Status::bad_input("invalid key derivation parameters");
     }
     KdfParams kdf{ops->get<unsigned long long>(), mem->get<std::size_t>()};

@@ -79,14 +79,16 @@ class Consensus {
   // `key` (nullptr for a follower), `state` and config.mempool must outlive the engine.
   Consensus(const keys::SecretKey* key, ChainState& state, ConsensusConfig config = {});
 
-  // Starts round 0 of the height after the state's head.
+  // Starts the height after the state's head: at round 0, or where the write-ahead record
+  // of that height left off after a restart (consensus.md §6.8).
   std::vector<Action> start(std::uint64_t now_ms);
   std::vector<Action> on_proposal(const Proposal& p, std::uint64_t now_ms);
   std::vector<Action> on_vote(const Vote& v, std::uint64_t now_ms);
   std::vector<Action> on_evidence(const Evidence& e, std::uint64_t now_ms);
   std::vector<Action> on_timeout(const Timeout& t, std::uint64_t now_ms);
   // Periodic (e.g. every 100 ms): rebroadcasts this validator's current messages every
-  // rebroadcast_ms and repeats block requests while behind.
+  // rebroadcast_ms — and, during a stall, the others' messages of the rounds that matter
+  // (consensus.md §6.3) — and repeats block requests while behind.
   std::vector<Action> on_tick(std::uint64_t now_ms);
   // A committed block fetched from a peer: verified and applied (apply_committed) when it
   // is the next one; otherwise ignored.
@@ -121,6 +123,14 @@ class Consensus {
   std::uint64_t power_any(const std::map<PubKey, Vote>& votes) const;
   void decide(std::uint64_t round, const Hash& id, std::uint64_t now, Out& out);
   void enter_height(std::uint64_t now, Out& out);
+  void relay(Out& out) const;
+
+  // consensus_wal.cpp (consensus.md §6.8)
+  bool restore(std::uint64_t now, Out& out);
+  std::string wal_record() const;
+  // Writes the record if a signed message or the lock changed; on a store failure drops
+  // this call's own messages and halts.
+  void persist(Out& out);
 
   // consensus.cpp
   bool accept_proposal(const Proposal& p, Out& out);
@@ -148,6 +158,8 @@ class Consensus {
   std::vector<Action> own_;                           // this height's own messages, for rebroadcast
   std::vector<Action> decided_;  // the last decided proposal and precommits, likewise
   std::uint64_t future_since_ = 0;
+  std::uint64_t height_since_ = 0;  // when this height began
+  bool wal_dirty_ = false;
   bool halted_ = false;
   std::uint64_t last_rebroadcast_ = 0;
   std::uint64_t last_request_ = 0;

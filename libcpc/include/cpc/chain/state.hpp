@@ -173,6 +173,11 @@ class ChainState {
   // True when evidence with this id was applied in a committed block.
   bool evidence_applied(const Hash& id) const;
 
+  // The consensus engine's write-ahead record (consensus.md §6.8), outside the state
+  // root: read at start, replaced (durably, one batch) before a signed message leaves.
+  std::optional<std::string> consensus_wal() const;
+  Status save_consensus_wal(std::string record);
+
  private:
   ChainState(const Genesis& g, StateStore& s);
   Status init_or_load();
