@@ -91,12 +91,13 @@ _cpc_reencrypt() {
 }
 
 _cpc_put() {
-  _cpc_offer "$_cpc_common_flags --node --records -q --quiet --register -k --key" "-k --key" \
-    "--node" "" file
+  _cpc_offer "$_cpc_common_flags --node --records -q --quiet --register -k --key --price" \
+    "-k --key" "--node --price" "" file
 }
 
 _cpc_get() {
-  _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet --proof" "-o --output" "--node" "" ""
+  _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet --proof --sum --buy --deadline -k
+              --key" "-o --output -k --key" "--node --deadline" "" ""
 }
 
 # cpc-node: run a node, or the genesis subcommand.

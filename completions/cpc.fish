@@ -79,6 +79,7 @@ complete -c cpc-put -l records -d 'Store each NDJSON line as its own object'
 complete -c cpc-put -s q -l quiet -d 'No progress on stderr'
 complete -c cpc-put -l register -d 'Also register the object on chain'
 complete -c cpc-put -s k -l key -r -F -d 'Secret key that signs the registration'
+complete -c cpc-put -l price -x -d 'With --register: offer for sale at PRICE tokens'
 
 # cpc-get (positional: CID)
 complete -c cpc-get -f
@@ -86,6 +87,10 @@ complete -c cpc-get -l node -x -d 'Node URL'
 complete -c cpc-get -s o -l output -r -F -d 'Write to FILE atomically'
 complete -c cpc-get -s q -l quiet -d 'No progress on stderr'
 complete -c cpc-get -l proof -d 'Print the registration with its inclusion proof'
+complete -c cpc-get -l sum -d 'Have the node add cpc/he objects; print the encrypted total'
+complete -c cpc-get -l buy -d 'Buy the object: escrow its price on chain'
+complete -c cpc-get -l deadline -x -d 'With --buy: blocks until the escrow is refunded'
+complete -c cpc-get -s k -l key -r -F -d 'Secret key file'
 
 # cpc-node: run a node, or the genesis subcommand.
 complete -c cpc-node -f

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-get: fetch an object by CID through a node, verify every block, write its bytes to
 // stdout or atomically to -o FILE (CLI.md "Network", docs/node-api.md §3); with --proof,
-// print its on-chain registration with the inclusion proof instead (docs/node-api.md §10).
+// print its on-chain registration with the inclusion proof instead (docs/node-api.md §10);
+// with --sum, the node's homomorphic sum of cpc/he objects; with --buy, an escrowed purchase
+// on chain (docs/sharing.md §5, §6).
 #include <unistd.h>
 
 #include <csignal>
@@ -11,6 +13,7 @@
 #include "cpc/chain_client.hpp"
 #include "cpc/cid.hpp"
 #include "cpc/io.hpp"
+#include "cpc/keyfile.hpp"
 #include "cpc/object_client.hpp"
 #include "tool_common.hpp"
 
@@ -21,23 +24,67 @@ int main(int argc, char** argv) {
       "its bytes to stdout or FILE."};
   cpc::client::Options o;
   if (const char* env = std::getenv("CPC_NODE"); env && *env) o.node = env;
-  std::string cid_text, out_path;
-  bool quiet = false, proof = false;
+  std::vector<std::string> cid_texts;
+  std::string out_path, key_path;
+  bool quiet = false, proof = false, sum = false, buy = false;
+  std::uint64_t deadline = 1000;
   app.add_option("--node", o.node, "Node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
   app.add_option("-o,--output", out_path, "Write to FILE (atomically) instead of stdout");
   app.add_flag("-q,--quiet", quiet, "No progress on stderr");
   app.add_flag(
       "--proof", proof,
       "Print the object's on-chain registration with its inclusion proof (cpc/data-proof)");
-  app.add_option("CID", cid_text, "The object's CID")->required();
+  app.add_flag("--sum", sum,
+               "Have the node add the cpc/he objects CID… and print the encrypted total "
+               "(one cpc/he record)");
+  app.add_flag("--buy", buy,
+               "Buy the object: escrow its offered price on chain (data.buy, signed by -k)");
+  app.add_option("--deadline", deadline,
+                 "With --buy: blocks until the escrow is refunded if no grant comes (default "
+                 "1000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}));
+  app.add_option("-k,--key", key_path, "Secret key file (--buy: the buyer, who signs)");
+  app.add_option("CID", cid_texts, "The object's CID (--sum: one or more)")->required();
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto root = cpc::cid::parse(cid_text);
-  if (!root) return cpc::tool::fail(root.status());
+  if (static_cast<int>(proof) + static_cast<int>(sum) + static_cast<int>(buy) > 1) {
+    return cpc::tool::fail(cpc::Status::bad_input("--proof, --sum and --buy exclude each other"));
+  }
+  if (!sum && cid_texts.size() != 1) {
+    return cpc::tool::fail(cpc::Status::bad_input("one CID expected (several only with --sum)"));
+  }
+  if (buy && key_path.empty()) return cpc::tool::fail(cpc::Status::bad_input("--buy needs -k KEY"));
+  std::vector<std::string> cids;
+  for (const auto& t : cid_texts) {
+    auto c = cpc::cid::parse(t);
+    if (!c) return cpc::tool::fail(c.status().with_context(t));
+    cids.push_back(cpc::cid::to_string(*c));
+  }
+  auto root = cpc::cid::parse(cids.front());
   cpc::io::OutputFile out;
   if (auto s = out.open(out_path); !s) return cpc::tool::fail(s);
+  if (sum || buy) {
+    cpc::Result<std::string> line = std::string();
+    if (sum) {
+      line = cpc::client::sum_objects(cids, o);
+    } else {
+      auto sk = cpc::keyfile::load_secret(key_path, std::nullopt);
+      if (!sk) return cpc::tool::fail(sk.status());
+      auto c = cpc::client::buy_data(o.node, *sk, cids.front(), deadline, std::chrono::seconds(60));
+      if (c) {
+        line = "{\"type\":\"cpc/buy\",\"escrow\":\"" + c->id + "\",\"tx\":\"" + c->id +
+               "\",\"height\":" + std::to_string(c->height) + "}";
+      } else {
+        line = c.status();
+      }
+    }
+    if (!line) return cpc::tool::fail(line.status());
+    if (auto s = out.write(*line + "\n"); !s) return cpc::tool::fail(s);
+    if (auto s = out.commit(); !s) return cpc::tool::fail(s);
+    return 0;
+  }
   if (proof) {
     auto rec = cpc::client::data_proof(o.node, cpc::cid::to_string(*root));
     if (!rec) return cpc::tool::fail(rec.status());

@@ -22,18 +22,34 @@
 
 namespace {
 
-std::string put_record(const cpc::client::PutResult& r, const std::string& tx) {
+struct OnChain {
+  std::string tx;     // data.register
+  std::string offer;  // data.offer (--price)
+};
+
+std::string put_record(const cpc::client::PutResult& r, const OnChain& c) {
   return "{\"type\":\"cpc/put\",\"cid\":\"" + cpc::cid::to_string(r.cid) +
-         "\",\"size\":" + std::to_string(r.size) + (tx.empty() ? "" : ",\"tx\":\"" + tx + "\"") +
-         "}";
+         "\",\"size\":" + std::to_string(r.size) +
+         (c.tx.empty() ? "" : ",\"tx\":\"" + c.tx + "\"") +
+         (c.offer.empty() ? "" : ",\"offer\":\"" + c.offer + "\"") + "}";
 }
 
-// With a key: registers the object on chain and returns the transaction id.
-cpc::Result<std::string> maybe_register(const cpc::client::PutResult& r,
-                                        const cpc::keys::SecretKey* sk, const std::string& node) {
-  if (sk == nullptr) return std::string();
-  return cpc::client::register_data(node, *sk, cpc::cid::to_string(r.cid), r.size,
-                                    std::chrono::seconds(60));
+// With a key: registers the object on chain, then offers it for sale at `price` (if not 0).
+cpc::Result<OnChain> maybe_register(const cpc::client::PutResult& r,
+                                    const cpc::keys::SecretKey* sk, const std::string& node,
+                                    std::uint64_t price) {
+  OnChain c;
+  if (sk == nullptr) return c;
+  const std::string cid = cpc::cid::to_string(r.cid);
+  auto tx = cpc::client::register_data(node, *sk, cid, r.size, std::chrono::seconds(60));
+  CPC_RETURN_IF_ERROR(tx);
+  c.tx = *tx;
+  if (price != 0) {
+    auto offer = cpc::client::offer_data(node, *sk, cid, price, std::chrono::seconds(60));
+    CPC_RETURN_IF_ERROR(offer.status().with_context("offer"));
+    c.offer = offer->id;
+  }
+  return c;
 }
 
 }  // namespace
@@ -48,18 +64,25 @@ int main(int argc, char** argv) {
   std::string path;
   bool records = false, quiet = false, do_register = false;
   std::string key_path;
+  std::uint64_t price = 0;
   app.add_option("--node", o.node, "Node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
   app.add_flag("--records", records, "Store each NDJSON line as its own object");
   app.add_flag("-q,--quiet", quiet, "No progress on stderr");
   app.add_flag("--register", do_register,
                "Also register the object on chain (signed by -k) and wait for the commit");
   app.add_option("-k,--key", key_path, "Secret key that signs the registration (--register)");
+  app.add_option("--price", price,
+                 "With --register: also offer the object for sale at PRICE tokens (data.offer)")
+      ->check(CLI::Range(std::uint64_t{1}, cpc::chain::kMaxInt));
   app.add_option("FILE", path, "Input file (default: stdin)");
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
   signal(SIGPIPE, SIG_IGN);
   if (do_register != !key_path.empty()) {
     return cpc::tool::fail(cpc::Status::bad_input("--register and -k go together"));
+  }
+  if (price != 0 && !do_register) {
+    return cpc::tool::fail(cpc::Status::bad_input("--price needs --register -k KEY"));
   }
   std::optional<cpc::keys::SecretKey> sk;
   if (do_register) {
@@ -81,7 +104,7 @@ int main(int argc, char** argv) {
     auto r = cpc::client::put_object(in.fd(), o);
     if (o.progress) std::fputc('\n', stderr);
     if (!r) return cpc::tool::fail(r.status().with_context(in.name()));
-    auto tx = maybe_register(*r, signer, o.node);
+    auto tx = maybe_register(*r, signer, o.node, price);
     if (!tx) return cpc::tool::fail(tx.status().with_context("register"));
     if (auto s = out.append_line(put_record(*r, *tx)); !s) return cpc::tool::fail(s);
     if (auto s = out.flush(); !s) return cpc::tool::fail(s);
@@ -102,7 +125,7 @@ int main(int argc, char** argv) {
       return cpc::tool::fail(
           r.status().with_context(in.name() + ": line " + std::to_string(lines.line_number())));
     }
-    auto tx = maybe_register(*r, signer, o.node);
+    auto tx = maybe_register(*r, signer, o.node, price);
     if (!tx) {
       return cpc::tool::fail(
           tx.status().with_context("register line " + std::to_string(lines.line_number())));

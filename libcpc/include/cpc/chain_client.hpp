@@ -33,11 +33,28 @@ Result<std::string> submit_tx(const std::string& node, const chain::Tx& tx);
 // Polls GET /v1/tx/{id} until committed; the block height.
 Result<std::uint64_t> wait_committed(const std::string& node, const std::string& id,
                                      std::chrono::milliseconds timeout);
+struct Committed {
+  std::string id;           // the transaction id (64 hex)
+  std::uint64_t height = 0;  // of the block that committed it
+};
+// Fills in `tx`'s chain id and the signer's next nonce, signs it with `sk`, submits it and
+// waits for its commit.
+Result<Committed> sign_submit_wait(const std::string& node, const keys::SecretKey& sk,
+                                   chain::Tx tx, std::chrono::milliseconds timeout);
 // Builds, signs and submits data.register of `cid` (size bytes) with the sender's next
 // nonce and waits for its commit; the transaction id.
 Result<std::string> register_data(const std::string& node, const keys::SecretKey& sk,
                                   const std::string& cid, std::uint64_t size,
                                   std::chrono::milliseconds timeout);
+// data.offer: puts the sender's registered `cid` up for sale at `price` (docs/sharing.md §6).
+Result<Committed> offer_data(const std::string& node, const keys::SecretKey& sk,
+                             const std::string& cid, std::uint64_t price,
+                             std::chrono::milliseconds timeout);
+// data.buy of `cid` at the price of its current offer (kRefused when not offered), with
+// deadline = the chain's height + deadline_blocks; the escrow id is the returned tx id.
+Result<Committed> buy_data(const std::string& node, const keys::SecretKey& sk,
+                           const std::string& cid, std::uint64_t deadline_blocks,
+                           std::chrono::milliseconds timeout);
 // GET /v1/data/{cid}: the cpc/data-proof record (one line).
 Result<std::string> data_proof(const std::string& node, const std::string& cid);
 

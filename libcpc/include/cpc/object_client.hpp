@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "cpc/cid.hpp"
 #include "cpc/status.hpp"
@@ -47,5 +48,10 @@ Result<PutResult> put_bytes(ByteView data, const Options& options);
 // network and node errors; the sink's errors unchanged.
 Result<std::uint64_t> get_object(const cid::Cid& root, const unixfs::ByteSink& sink,
                                  const Options& options);
+
+// POST /v1/sum (docs/sharing.md §5): the node adds the cpc/he objects `cids` and returns
+// the one cpc/he record of the total. kRefused for an unknown CID, objects that are not
+// cpc/he records or are under different keys; kBadInput for a malformed CID list.
+Result<std::string> sum_objects(const std::vector<std::string>& cids, const Options& options);
 
 }  // namespace cpc::client

@@ -90,26 +90,60 @@ Result<std::uint64_t> wait_committed(const std::string& node, const std::string&
   }
 }
 
-Result<std::string> register_data(const std::string& node, const keys::SecretKey& sk,
-                                  const std::string& cid, std::uint64_t size,
-                                  std::chrono::milliseconds timeout) {
+Result<Committed> sign_submit_wait(const std::string& node, const keys::SecretKey& sk,
+                                   chain::Tx tx, std::chrono::milliseconds timeout) {
   auto info = chain_status(node);
   CPC_RETURN_IF_ERROR(info);
   auto nonce = account_nonce(node, sk.public_key().sign);
   CPC_RETURN_IF_ERROR(nonce);
-  chain::Tx tx;
   tx.chain = info->chain;
   tx.nonce = *nonce;
-  tx.op = chain::Op::kDataRegister;
-  tx.cid = cid;
-  tx.size = size;
   CPC_RETURN_IF_ERROR(chain::check_tx_form(tx));
   chain::sign_tx(tx, sk);
   auto id = submit_tx(node, tx);
   CPC_RETURN_IF_ERROR(id);
   auto h = wait_committed(node, *id, timeout);
   CPC_RETURN_IF_ERROR(h);
-  return id;
+  return Committed{*id, *h};
+}
+
+Result<std::string> register_data(const std::string& node, const keys::SecretKey& sk,
+                                  const std::string& cid, std::uint64_t size,
+                                  std::chrono::milliseconds timeout) {
+  chain::Tx tx;
+  tx.op = chain::Op::kDataRegister;
+  tx.cid = cid;
+  tx.size = size;
+  auto c = sign_submit_wait(node, sk, std::move(tx), timeout);
+  CPC_RETURN_IF_ERROR(c);
+  return c->id;
+}
+
+Result<Committed> offer_data(const std::string& node, const keys::SecretKey& sk,
+                             const std::string& cid, std::uint64_t price,
+                             std::chrono::milliseconds timeout) {
+  chain::Tx tx;
+  tx.op = chain::Op::kDataOffer;
+  tx.cid = cid;
+  tx.price = price;
+  return sign_submit_wait(node, sk, std::move(tx), timeout);
+}
+
+Result<Committed> buy_data(const std::string& node, const keys::SecretKey& sk,
+                           const std::string& cid, std::uint64_t deadline_blocks,
+                           std::chrono::milliseconds timeout) {
+  auto rec = get_json(base(node) + "/v1/data/" + cid, cid);
+  CPC_RETURN_IF_ERROR(rec);
+  if (!rec->contains("price")) return Status::refused(cid + ": not offered for sale");
+  if (!(*rec)["price"].is_number_unsigned()) return Status::io(cid + ": bad reply");
+  auto info = chain_status(node);
+  CPC_RETURN_IF_ERROR(info);
+  chain::Tx tx;
+  tx.op = chain::Op::kDataBuy;
+  tx.cid = cid;
+  tx.price = (*rec)["price"].get<std::uint64_t>();
+  tx.deadline = info->height + deadline_blocks;
+  return sign_submit_wait(node, sk, std::move(tx), timeout);
 }
 
 Result<std::string> data_proof(const std::string& node, const std::string& cid) {

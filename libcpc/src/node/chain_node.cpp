@@ -401,6 +401,7 @@ void ChainNode::add_routes(const RouteAdder& add) {
         {"tx", chain::to_hex(*id)},
         {"proof", nlohmann::json::parse(chain::proof_record(*proof))},
         {"genesis", nlohmann::json::parse(chain::genesis_record(state_->genesis()))}};
+    if (d->price) j["price"] = *d->price;
     return Response::json(200, j);
   });
 }

@@ -227,6 +227,7 @@ void NodeImpl::add_routes() {
   });
 
   add_dht_routes(add);
+  add_object_routes(add);
   if (chain) chain->add_routes(add);
 }
 

@@ -196,3 +196,19 @@ Result<std::uint64_t> get_object(const cid::Cid& root, const unixfs::ByteSink& s
 }
 
 }  // namespace cpc::client
+
+namespace cpc::client {
+
+Result<std::string> sum_objects(const std::vector<std::string>& cids, const Options& options) {
+  nlohmann::json body = {{"cids", cids}};
+  net::HttpClient http(http_options());
+  auto r = http.post(options.node + "/v1/sum", body.dump());
+  CPC_RETURN_IF_ERROR(r);
+  if (r->status == 200) return r->body;
+  const std::string what = "sum: " + node_error(*r);
+  if (r->status == 404 || r->status == 409 || r->status == 422) return Status::refused(what);
+  if (r->status == 400) return Status::bad_input(what);
+  return Status::io(what + " (HTTP " + std::to_string(r->status) + ")");
+}
+
+}  // namespace cpc::client
