@@ -68,6 +68,7 @@ struct Net {
     }
     ConsensusConfig cfg;
     cfg.commit_ms = 0;
+    cfg.busy_commit_ms = 0;
     cfg.block_limits.max_txs = block_txs;
     cfg.block_limits.max_bytes = std::size_t{64} << 20;
     for (std::size_t i = 0; i < n_vals; ++i) {

@@ -4,16 +4,44 @@
 // refused transaction leaves the overlay untouched.
 #pragma once
 
+#include <cstring>
+#include <deque>
+#include <unordered_set>
+
 #include "cpc/chain/state.hpp"
 #include "records.hpp"
 
 namespace cpc::chain::detail {
+
+// Ids of transactions whose signature verified (the id covers the signature, so the same
+// id is the same signed bytes): mempool admission verifies once, and the execution of the
+// block that carries the transaction skips the second Ed25519 verification. Bounded: the
+// oldest ids are forgotten first. One thread at a time, like ChainState.
+class VerifiedSigs {
+ public:
+  static constexpr std::size_t kCapacity = std::size_t{1} << 18;
+  bool contains(const Hash& id) const { return set_.contains(id); }
+  void insert(const Hash& id);
+  std::uint64_t hits = 0;
+
+ private:
+  struct HashOf {
+    std::size_t operator()(const Hash& h) const {
+      std::size_t v = 0;
+      std::memcpy(&v, h.data(), sizeof v);
+      return v;
+    }
+  };
+  std::unordered_set<Hash, HashOf> set_;
+  std::deque<Hash> order_;
+};
 
 struct ApplyContext {
   const Genesis& genesis;
   const ValidatorSet& validators;
   std::uint64_t height = 0;  // of the block being applied
   bool check_signature = true;
+  VerifiedSigs* verified = nullptr;  // the state's cache, if any
 };
 
 // Applies one transaction (form, chain id, signature, nonce, operation rules).

@@ -116,10 +116,26 @@ Status apply_op(Overlay& ov, const Tx& tx, const Hash& id, Account& sender,
 
 }  // namespace
 
+void VerifiedSigs::insert(const Hash& id) {
+  if (!set_.insert(id).second) return;
+  order_.push_back(id);
+  if (order_.size() > kCapacity) {
+    set_.erase(order_.front());
+    order_.pop_front();
+  }
+}
+
 Status apply_tx(Overlay& ov, const Tx& tx, const Hash& id, const ApplyContext& ctx) {
   CPC_RETURN_IF_ERROR(check_tx_form(tx));
   if (tx.chain != ctx.genesis.chain) return refused("wrong chain id \"" + tx.chain + "\"");
-  if (ctx.check_signature) CPC_RETURN_IF_ERROR(verify_tx_signature(tx));
+  if (ctx.check_signature) {
+    if (ctx.verified != nullptr && ctx.verified->contains(id)) {
+      ++ctx.verified->hits;
+    } else {
+      CPC_RETURN_IF_ERROR(verify_tx_signature(tx));
+      if (ctx.verified != nullptr) ctx.verified->insert(id);
+    }
+  }
   Account sender = ov.account(tx.from);
   if (tx.nonce < sender.nonce) {
     return refused("nonce " + std::to_string(tx.nonce) + " already used (replay)");

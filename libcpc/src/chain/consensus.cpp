@@ -190,6 +190,13 @@ std::vector<Action> Consensus::on_tick(std::uint64_t now) {
       relay(out);
     }
   }
+  // Transactions arrived during an idle commit wait: start the height now (§6.3).
+  if (step_ == Step::kCommitWait && config_.mempool != nullptr && config_.mempool->size() > 0 &&
+      now >= height_since_ + config_.busy_commit_ms) {
+    start_round(0, now, out);
+    check_rules(now, out);
+    persist(out);
+  }
   // Messages of the next height for a while and still no decision here: fetch the block.
   if (!future_.empty() && now >= future_since_ + config_.rebroadcast_ms &&
       (last_request_ == 0 || now >= last_request_ + config_.rebroadcast_ms)) {

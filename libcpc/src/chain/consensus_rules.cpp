@@ -162,7 +162,8 @@ void Consensus::decide(std::uint64_t round, const Hash& id, std::uint64_t now, O
   out.push_back(Committed{CommittedBlock{block, cert}});
   if (config_.mempool != nullptr) config_.mempool->update();
   enter_height(now, out);
-  schedule(Step::kCommitWait, 0, config_.commit_ms, now, out);
+  const bool busy = config_.mempool != nullptr && config_.mempool->size() > 0;
+  schedule(Step::kCommitWait, 0, busy ? config_.busy_commit_ms : config_.commit_ms, now, out);
 }
 
 void Consensus::check_rules(std::uint64_t now, Out& out) {

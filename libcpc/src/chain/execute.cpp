@@ -56,7 +56,7 @@ Result<Executed> ChainState::execute(const Block& block, const BlockLimits& limi
   }
 
   detail::Overlay ov(store_);
-  detail::ApplyContext ctx{genesis_, validators_, h.height, true};
+  detail::ApplyContext ctx{genesis_, validators_, h.height, true, verified_.get()};
   detail::advance_priorities(ov, validators_);
   detail::refund_due_escrows(ov, ctx);
   for (std::size_t i = 0; i < block.evidence.size(); ++i) {
@@ -97,7 +97,7 @@ Result<Block> ChainState::build_block(const PubKey& proposer, std::uint64_t roun
   b.last_commit = h.height > 1 ? std::move(last_commit) : std::nullopt;
 
   detail::Overlay ov(store_);
-  detail::ApplyContext ctx{genesis_, validators_, h.height, true};
+  detail::ApplyContext ctx{genesis_, validators_, h.height, true, verified_.get()};
   detail::advance_priorities(ov, validators_);
   detail::refund_due_escrows(ov, ctx);
   std::set<Hash> seen_evidence;

@@ -13,7 +13,17 @@ namespace cpc::chain {
 using detail::Overlay;
 
 ChainState::ChainState(const Genesis& g, StateStore& s)
-    : genesis_(g), genesis_hash_(chain::genesis_hash(g)), validators_(g.validators), store_(s) {}
+    : genesis_(g),
+      genesis_hash_(chain::genesis_hash(g)),
+      validators_(g.validators),
+      store_(s),
+      verified_(std::make_unique<detail::VerifiedSigs>()) {}
+
+ChainState::~ChainState() = default;
+
+std::uint64_t ChainState::verified_signature_hits() const {
+  return verified_->hits;
+}
 
 Result<std::unique_ptr<ChainState>> ChainState::open(const Genesis& genesis, StateStore& store) {
   CPC_RETURN_IF_ERROR(check_genesis(genesis));
@@ -133,12 +143,12 @@ Account TxSandbox::account(const PubKey& key) const {
 
 TxSandbox ChainState::sandbox() const {
   return TxSandbox(std::make_unique<TxSandbox::Impl>(TxSandbox::Impl{
-      Overlay(store_), detail::ApplyContext{genesis_, validators_, height_ + 1, true}}));
+      Overlay(store_), detail::ApplyContext{genesis_, validators_, height_ + 1, true, verified_.get()}}));
 }
 
 Status ChainState::check_tx(const Tx& tx) const {
   Overlay ov(store_);
-  detail::ApplyContext ctx{genesis_, validators_, height_ + 1, true};
+  detail::ApplyContext ctx{genesis_, validators_, height_ + 1, true, verified_.get()};
   return detail::apply_tx(ov, tx, tx_id(tx), ctx);
 }
 

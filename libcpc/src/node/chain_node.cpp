@@ -201,8 +201,22 @@ void ChainNode::gossip_loop() {
       std::unique_lock lock(q_mu_);
       gossip_cv_.wait(lock, [&] { return stopping_ || !outbox_.empty(); });
       if (stopping_) return;
+      // Transactions relayed together: one request carries up to 256 of them (NDJSON).
+      std::size_t tx_at = batch.size(), txs = 0;  // the open transaction batch, if any
       while (!outbox_.empty() && batch.size() < 64) {
-        batch.push_back(std::move(outbox_.front()));
+        Outbound& m = outbox_.front();
+        const bool tx = m.path == "/v1/chain/tx";
+        if (tx && txs > 0 && txs < 256) {
+          batch[tx_at].body += '\n';
+          batch[tx_at].body += m.body;
+          ++txs;
+        } else {
+          if (tx) {
+            tx_at = batch.size();
+            txs = 1;
+          }
+          batch.push_back(std::move(m));
+        }
         outbox_.pop_front();
       }
     }
@@ -308,9 +322,21 @@ void ChainNode::add_routes(const RouteAdder& add) {
     return Response::json(202, {{"id", chain::to_hex(id)}, {"status", "pending"}});
   };
   add("POST", "/v1/tx", "tx_post", true, [submit](const Request& r) { return submit(r, true); });
+  // From a peer: one or more transactions, one per line; each is admitted on its own.
   add("POST", "/v1/chain/tx", "chain_tx", true, [this, submit](const Request& r) {
     if (auto from = sender(r)) node_.observe(*from);
-    return submit(r, false);
+    std::size_t admitted = 0, lines = 0;
+    std::string_view rest = r.body;
+    while (!rest.empty() && lines < 1024) {
+      const std::size_t nl = rest.find('\n');
+      Request one;
+      one.body = std::string(rest.substr(0, nl));
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      if (one.body.empty()) continue;
+      ++lines;
+      if (submit(one, false).status == 202) ++admitted;
+    }
+    return Response::json(202, {{"received", lines}, {"admitted", admitted}});
   });
 
   add("GET", "/v1/tx/", "tx_get", true, [this](const Request& r) {

@@ -85,6 +85,9 @@ struct BlockLimits {
 };
 
 class ChainState;
+namespace detail {
+class VerifiedSigs;
+}
 
 // Transactions applied on top of the committed state as if in the next block, without
 // storing anything: the mempool's view of its pending transactions. Valid until the
@@ -112,6 +115,10 @@ class ChainState {
   // (one batch); a non-empty one must hold this genesis (kBadInput otherwise).
   // `store` must outlive the ChainState.
   static Result<std::unique_ptr<ChainState>> open(const Genesis& genesis, StateStore& store);
+  ~ChainState();
+  // Signature verifications skipped because the transaction's id had verified before
+  // (a mempool admission, then the block's execution).
+  std::uint64_t verified_signature_hits() const;
 
   const Genesis& genesis() const { return genesis_; }
   const Hash& genesis_hash() const { return genesis_hash_; }
@@ -192,6 +199,7 @@ class ChainState {
   std::uint64_t head_time_ = 0;
   Hash state_root_{};
   std::vector<Reputation> reputation_;
+  std::unique_ptr<detail::VerifiedSigs> verified_;
 };
 
 }  // namespace cpc::chain
