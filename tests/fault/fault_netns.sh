@@ -203,7 +203,10 @@ for ((r = 0; r < RUNS; r++)); do
   heal
   check_invariants
   for n in 1 2 3 4; do stop "$n"; done
-  [ "$FAILS" -ne 0 ] && break
+  if [ "$FAILS" -ne 0 ]; then
+    for n in 1 2 3 4; do echo "--- run $RUN node $n log (end)" >&2; tail -n 30 "r$RUN/n$n.log" >&2; done
+    break
+  fi
   rm -rf "r$RUN"
 done
 finish

@@ -56,6 +56,8 @@ class NodeImpl {
   net::HttpServer server;
   Metrics metrics;
   std::atomic<std::uint64_t> repair_pushes{0};
+  // Set once another node has been seen: from then on a write needs two copies (§3).
+  std::atomic<bool> networked{false};
   std::unique_ptr<ChainNode> chain;  // opened before add_routes(), started after the server
 
   explicit NodeImpl(const NodeOptions& o);

@@ -119,7 +119,10 @@ std::size_t NodeImpl::peer_count() {
 }
 
 void NodeImpl::observe(const Peer& p) {
-  if (dht_ && p.id != id) dht_->dht.observe(contact(p));
+  if (dht_ && p.id != id) {
+    dht_->dht.observe(contact(p));
+    networked = true;
+  }
 }
 
 void NodeImpl::failed(const Peer& p) {
@@ -184,6 +187,10 @@ Replication NodeImpl::replicate(const Key& key,
     if (batch.empty()) break;
   }
   rep.wanted = std::min(options.replication, candidates.size() - dead);
+  // Part of a network: never acknowledge a single copy, even when every other node seems
+  // gone — a partitioned node would otherwise accept writes that one lost disk destroys
+  // (docs/node-api.md §3, found by tests/fault/fault_netns.sh).
+  if (networked && options.replication >= 2) rep.wanted = std::max<std::size_t>(rep.wanted, 2);
   return rep;
 }
 
