@@ -45,3 +45,51 @@ awk 'FNR == NR { if (!($1 in a) || $2 < a[$1]) a[$1] = $2; next }
 echo "(kfrag_check: once per kfrag on both sides; reencrypt: a kfrag already checked, both sides;"
 echo " reencrypt_batched: ours over a span of 16 capsules, against umbral's reencrypt;"
 echo " decrypt_3cfrags_noverify: our decrypt, which always verifies, against umbral's decrypt without verification)"
+
+# Per record in a --records stream, through the tools (CLI.md), against the same umbral
+# operations: N records of ~1 KiB, each run twice interleaved with the in-process runs
+# above already done; µs per record = wall time / N (process start-up included, amortised).
+tools="$build/tools"
+N=${PRE_RECORDS:-2000}
+w=$(mktemp -d)
+trap 'rm -f "$ours" "$theirs"; rm -rf "$w"' EXIT
+(
+  cd "$w"
+  "$tools/cpc-keygen" -o o.key && "$tools/cpc-keygen" --public -k o.key > o.pub
+  "$tools/cpc-keygen" -o g.key && "$tools/cpc-keygen" --public -k g.key > g.pub
+  python3 -c "
+import json, random
+r = random.Random(1)
+for i in range($N):
+    print(json.dumps({'i': i, 'data': ''.join(r.choice('abcdefghij') for _ in range(1000))}))" > recs.ndjson
+)
+us() {  # us CMD…: µs per record of the fastest of two runs
+  local best=0 t0 t1 d
+  for _ in 1 2; do
+    t0=$(date +%s%N)
+    (cd "$w" && "$@")
+    t1=$(date +%s%N)
+    d=$(((t1 - t0) / 1000))
+    if [ "$best" = 0 ] || [ "$d" -lt "$best" ]; then best=$d; fi
+  done
+  awk -v d="$best" -v n="$N" 'BEGIN { printf "%.1f", d / n }'
+}
+enc=$(us sh -c "'$tools/cpc-encrypt' --to o.pub --records recs.ndjson > recs.sealed")
+(cd "$w" && "$tools/cpc-reencrypt" grant -k o.key --to g.pub -t 3 -n 5 > kfrags && split -l 1 -d kfrags kf.)
+re=$(us sh -c "'$tools/cpc-reencrypt' --kfrag kf.00 recs.sealed > c0")
+(cd "$w" && "$tools/cpc-reencrypt" --kfrag kf.01 recs.sealed > c1 && "$tools/cpc-reencrypt" --kfrag kf.02 recs.sealed > c2)
+ver=$(us sh -c "'$tools/cpc-verify' --cfrag c0 --from o.pub --to g.pub recs.sealed > /dev/null")
+dec=$(us sh -c "'$tools/cpc-encrypt' -d -k g.key --from o.pub --cfrag c0 --cfrag c1 --cfrag c2 recs.sealed > out.ndjson")
+cmp -s "$w/out.ndjson" "$w/recs.ndjson" || { echo "pre_vs_umbral: the grantee's records differ" >&2; exit 1; }
+echo
+echo "per record in a --records stream of $N records of ~1 KiB (tools, fastest of two runs):"
+printf '%-26s %12s %12s %8s\n' operation "cpchain µs" "umbral µs" ratio
+awk -v enc="$enc" -v re="$re" -v ver="$ver" -v dec="$dec" '
+     { if (!($1 in b) || $2 < b[$1]) b[$1] = $2 }
+     END {
+       printf "%-26s %12.1f %12.1f %8.2f\n", "encrypt (cpc-encrypt)", enc, b["encrypt_1k"], enc / b["encrypt_1k"]
+       printf "%-26s %12.1f %12.1f %8.2f\n", "reencrypt (cpc-reencrypt)", re, b["reencrypt"], re / b["reencrypt"]
+       printf "%-26s %12.1f %12.1f %8.2f\n", "verify cfrag (cpc-verify)", ver, b["verify_cfrag"], ver / b["verify_cfrag"]
+       printf "%-26s %12.1f %12.1f %8.2f\n", "decrypt, 3 cfrags", dec, b["decrypt_3cfrags"], dec / b["decrypt_3cfrags"]
+     }' "$theirs"
+echo "(decrypt, 3 cfrags: the grantee verifies the 3 cfrags and opens, as umbral's 3 verify + decrypt)"
