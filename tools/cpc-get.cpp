@@ -1,18 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-get: fetch an object by CID through a node, verify every block, write its bytes to
 // stdout or atomically to -o FILE (CLI.md "Network", docs/node-api.md §3); with --proof,
-// print its on-chain registration with the inclusion proof instead (docs/node-api.md §10).
+// print its on-chain registration with the inclusion proof instead (docs/node-api.md §10);
+// with -k KEY, open a sealed object as its owner or as a grantee (docs/sharing.md §4).
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "cpc/chain_client.hpp"
 #include "cpc/cid.hpp"
 #include "cpc/io.hpp"
+#include "cpc/keyfile.hpp"
 #include "cpc/object_client.hpp"
+#include "cpc/share_client.hpp"
 #include "tool_common.hpp"
+
+namespace {
+
+// -k KEY: the plaintext, after authentication, to `out`.
+int open_sealed(const cpc::cid::Cid& root, const std::string& key_path,
+                const std::optional<std::string>& passphrase_file, bool verbose,
+                const cpc::client::Options& o, cpc::io::OutputFile& out) {
+  auto sk = cpc::keyfile::load_secret(key_path, passphrase_file);
+  if (!sk) {
+    out.discard();
+    return cpc::tool::fail(sk.status());
+  }
+  cpc::client::ReadOptions ro;
+  ro.node = o.node;
+  ro.window = o.window;
+  if (verbose) {
+    ro.log = [](const std::string& m) { std::fprintf(stderr, "cpc-get: %s\n", m.c_str()); };
+  }
+  cpc::Status s = cpc::client::read_sealed(
+      root, *sk, [&](cpc::ByteView b) { return out.write(b); }, ro);
+  return cpc::tool::finish(out, s);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   cpc::tool::init("cpc-get");
@@ -21,18 +49,31 @@ int main(int argc, char** argv) {
       "its bytes to stdout or FILE."};
   cpc::client::Options o;
   if (const char* env = std::getenv("CPC_NODE"); env && *env) o.node = env;
-  std::string cid_text, out_path;
-  bool quiet = false, proof = false;
+  std::string cid_text, out_path, key_path;
+  std::optional<std::string> passphrase_file;
+  bool quiet = false, proof = false, verbose = false;
   app.add_option("--node", o.node, "Node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
   app.add_option("-o,--output", out_path, "Write to FILE (atomically) instead of stdout");
   app.add_flag("-q,--quiet", quiet, "No progress on stderr");
   app.add_flag(
       "--proof", proof,
       "Print the object's on-chain registration with its inclusion proof (cpc/data-proof)");
+  app.add_option("-k,--key", key_path,
+                 "Open the sealed object with this secret key: as its owner, or as a grantee "
+                 "with cfrags from the grant's proxies");
+  app.add_option("--passphrase-file", passphrase_file,
+                 "Passphrase of a protected key (default: $CPC_PASSPHRASE_FILE, else ask)");
+  app.add_flag("-v,--verbose", verbose, "With -k: name each proxy skipped, and why, on stderr");
   app.add_option("CID", cid_text, "The object's CID")->required();
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
   std::signal(SIGPIPE, SIG_IGN);
+  if (proof && !key_path.empty()) {
+    return cpc::tool::fail(cpc::Status::bad_input("--proof and -k exclude each other"));
+  }
+  if (key_path.empty() && (passphrase_file || verbose)) {
+    return cpc::tool::fail(cpc::Status::bad_input("--passphrase-file and -v go with -k"));
+  }
 
   auto root = cpc::cid::parse(cid_text);
   if (!root) return cpc::tool::fail(root.status());
@@ -48,6 +89,7 @@ int main(int argc, char** argv) {
   if (auto s = out.refuse_terminal("object bytes"); !s) {
     return cpc::tool::fail(s, "use -o FILE or redirect stdout");
   }
+  if (!key_path.empty()) return open_sealed(*root, key_path, passphrase_file, verbose, o, out);
   if (!quiet && isatty(STDERR_FILENO)) {
     o.progress = [](std::uint64_t n) {
       std::fprintf(stderr, "\rcpc-get: %llu MiB", static_cast<unsigned long long>(n >> 20));

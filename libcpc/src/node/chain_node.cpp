@@ -403,6 +403,8 @@ void ChainNode::add_routes(const RouteAdder& add) {
         {"genesis", nlohmann::json::parse(chain::genesis_record(state_->genesis()))}};
     return Response::json(200, j);
   });
+
+  add_share_routes(add);
 }
 
 }  // namespace cpc::node
