@@ -274,7 +274,10 @@ class SealedReader {
     ++line_no_;
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     if (l.find_first_not_of(" \t") == std::string_view::npos) return Status::ok();
-    if (!started_) CPC_RETURN_IF_ERROR(start(l));
+    if (!started_) {
+      CPC_RETURN_IF_ERROR(start(l));
+      if (!records_) return Status::ok();  // a stream's header: its chunks follow
+    }
     Status s = records_ ? open_record(l) : open_chunk(l);
     return s.with_context("line " + std::to_string(line_no_));
   }
@@ -289,7 +292,6 @@ class SealedReader {
   }
 
   Status open_chunk(std::string_view l) {
-    if (!opener_) return Status::ok();  // the header itself
     CPC_RETURN_IF_ERROR(opener_->open_chunk(l, plain_));
     Status s = sink_(plain_);
     sodium_memzero(plain_.data(), plain_.size());
