@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   cpc::tool::init("cpc-get");
   CLI::App app{
       "Fetch the object CID through a node, verify every block against its CID, and write\n"
-      "its bytes to stdout or FILE."};
+      "its bytes to stdout or FILE. With -k KEY, open a sealed object: as its owner, or as a\n"
+      "grantee with cfrags from the proxies of a live grant (exit 1 'access denied' without)."};
   cpc::client::Options o;
   if (const char* env = std::getenv("CPC_NODE"); env && *env) o.node = env;
   std::string cid_text, out_path, key_path;

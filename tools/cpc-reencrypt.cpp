@@ -112,8 +112,10 @@ int main(int argc, char** argv) try {
   cpc::tool::init("cpc-reencrypt");
   CLI::App app{
       "Threshold proxy re-encryption. 'grant' splits the owner's re-encryption key for a\n"
-      "grantee into N signed kfrags, any T of which suffice; the default form is the proxy's:\n"
-      "one cpc/cfrag (with its proof) per capsule of a sealed stream or of sealed records."};
+      "grantee into N signed kfrags, any T of which suffice (with --node: published on chain,\n"
+      "each sealed to one proxy node; 'revoke' ends such a grant); the default form is the\n"
+      "proxy's: one cpc/cfrag (with its proof) per capsule of a sealed stream or of sealed\n"
+      "records."};
   std::string kfrag_path, input, out_path;
   app.add_option("--kfrag", kfrag_path, "The proxy's cpc/kfrag file");
   app.add_option("SEALED", input, "Sealed stream or sealed records (default: stdin)");
@@ -123,7 +125,8 @@ int main(int argc, char** argv) try {
   std::string key, to;
   std::optional<std::string> passphrase_file;
   unsigned t = 0, n = 0;
-  CLI::App* grant_cmd = app.add_subcommand("grant", "Make N kfrags for a grantee, any T suffice");
+  CLI::App* grant_cmd = app.add_subcommand(
+      "grant", "Make N kfrags for a grantee, any T suffice; with --node, publish the grant");
   grant_cmd->add_option("-k,--key", key, "The owner's secret key file")->required();
   grant_cmd->add_option("--to", to, "The grantee: a public-key or secret-key file")->required();
   grant_cmd->add_option("-t,--threshold", t, "T: kfrags needed to open")
