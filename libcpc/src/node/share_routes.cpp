@@ -79,7 +79,8 @@ void ChainNode::add_share_routes(const RouteAdder& add) {
     if (n > 1 && !peers.empty()) {
       std::vector<net::ClientRequest> reqs;
       for (const auto& p : peers) reqs.push_back({"GET", p.url + "/v1/node/key", {}, ""});
-      auto res = net::perform_all(reqs, reqs.size(), key_request_options());
+      auto res =
+          net::perform_all(reqs, std::min<std::size_t>(reqs.size(), 32), key_request_options());
       for (std::size_t i = 0; i < res.size() && out.size() < n; ++i) {
         if (!res[i] || res[i]->status != 200) continue;
         auto key = keys::parse_public_key(res[i]->body);
