@@ -3,6 +3,7 @@
 #include "cpc/share_client.hpp"
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "cpc/chain_client.hpp"
 #include "cpc/hex.hpp"
@@ -137,8 +138,10 @@ Result<GrantResult> publish_grant(const std::string& node, const keys::SecretKey
 }
 
 std::string grant_output(const GrantResult& g) {
-  return json::canonicalize(
-      json::Value{{"type", "cpc/grant"}, {"id", g.id}, {"tx", g.id}, {"height", g.height}});
+  // "type" first, as the other tools print their records.
+  return nlohmann::ordered_json{
+      {"type", "cpc/grant"}, {"id", g.id}, {"tx", g.id}, {"height", g.height}}
+      .dump();
 }
 
 Result<RevokeResult> revoke_grant(const std::string& node, const keys::SecretKey& owner,
@@ -155,8 +158,9 @@ Result<RevokeResult> revoke_grant(const std::string& node, const keys::SecretKey
 
 std::string revoke_output(const std::string& grant_id, const std::string& tx,
                           std::uint64_t height) {
-  return json::canonicalize(
-      json::Value{{"type", "cpc/revoke"}, {"grant", grant_id}, {"tx", tx}, {"height", height}});
+  return nlohmann::ordered_json{
+      {"type", "cpc/revoke"}, {"grant", grant_id}, {"tx", tx}, {"height", height}}
+      .dump();
 }
 
 Result<std::vector<share::GrantEntry>> live_grants(const std::string& node,
