@@ -35,13 +35,7 @@ int publish(const std::string& key, const std::optional<std::string>& passphrase
     spec.cid = cpc::cid::to_string(*c);
   }
   if (!g.expires.empty()) {
-    std::string text = g.expires;
-    // parse_duration knows s, ms, m, h; days are spelled out here.
-    if (text.size() > 1 && text.back() == 'd' &&
-        text.find_first_not_of("0123456789") == text.size() - 1) {
-      text = std::to_string(std::stoull(text.substr(0, text.size() - 1)) * 24) + "h";
-    }
-    auto d = cpc::node::parse_duration(text);
+    auto d = cpc::node::parse_duration(g.expires);
     if (!d || d->count() <= 0) {
       return cpc::tool::fail(cpc::Status::bad_input("--expires: bad duration " + g.expires +
                                                     " (use e.g. 90s, 30m, 12h, 7d)"));

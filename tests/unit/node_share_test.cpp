@@ -141,3 +141,13 @@ TEST_CASE("node sharing: grant, read, revoke through one node", "[node][share]")
   CHECK(metrics->body.find("cpc_reencryptions_total{result=\"refused\"} 1") != std::string::npos);
   CHECK(metrics->body.find("# TYPE cpc_reencryptions_total counter") != std::string::npos);
 }
+
+TEST_CASE("durations: s, ms, m, h and d", "[node][share]") {
+  CHECK(node::parse_duration("90s")->count() == 90'000);
+  CHECK(node::parse_duration("30m")->count() == 1'800'000);
+  CHECK(node::parse_duration("12h")->count() == 43'200'000);
+  CHECK(node::parse_duration("7d")->count() == 604'800'000);
+  CHECK(node::parse_duration("5")->count() == 5'000);
+  CHECK_FALSE(node::parse_duration("5x"));
+  CHECK_FALSE(node::parse_duration("d"));
+}
