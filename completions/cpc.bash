@@ -68,19 +68,19 @@ _cpc_encrypt() {
 }
 
 # cpc-reencrypt: proxy side (--kfrag FILE [SEALED]), or the grant/revoke subcommands.
-# grant offers what 'cpc-reencrypt grant --help' prints (its network form, --node --cid
-# --expires in CLI.md, is not written yet); revoke is not written yet either.
 _cpc_reencrypt() {
   local sub=""
   ((COMP_CWORD > 1)) && sub=${COMP_WORDS[1]}
   case $sub in
     grant)
       _cpc_offer "-h --help -k --key --to -t --threshold -n --shares -o --output
-                  --passphrase-file" \
-        "-k --key --to -o --output --passphrase-file" "-t --threshold -n --shares" "" ""
+                  --passphrase-file --node --cid --expires" \
+        "-k --key --to -o --output --passphrase-file" \
+        "-t --threshold -n --shares --node --cid --expires" "" ""
       ;;
     revoke)
-      _cpc_offer "$_cpc_common_flags -k --grant --node" "-k" "--grant --node" "" ""
+      _cpc_offer "-h --help -k --key --grant --node --passphrase-file" \
+        "-k --key --passphrase-file" "--grant --node" "" ""
       ;;
     *)
       local words=""
@@ -97,7 +97,8 @@ _cpc_put() {
 
 _cpc_get() {
   _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet --proof --sum --buy --deadline -k
-              --key" "-o --output -k --key" "--node --deadline" "" ""
+              --key --passphrase-file -v --verbose" "-o --output -k --key --passphrase-file" \
+    "--node --deadline" "" ""
 }
 
 # cpc-node: run a node, or the genesis subcommand.

@@ -61,17 +61,20 @@ complete -c cpc-reencrypt -n "not __fish_seen_subcommand_from $cpc_reencrypt_sub
 complete -c cpc-reencrypt -n "not __fish_seen_subcommand_from $cpc_reencrypt_subs" -l kfrag -r -F -d 'Key fragment file'
 complete -c cpc-reencrypt -n "not __fish_seen_subcommand_from $cpc_reencrypt_subs" -s o -l output -r -F -d 'Write to FILE atomically'
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from $cpc_reencrypt_subs" -f
-# grant: what 'cpc-reencrypt grant --help' prints (the network form of CLI.md, --node --cid
-# --expires, is not written yet). revoke is not written yet: CLI.md's flags.
+# grant and revoke: what 'cpc-reencrypt grant --help' and 'revoke --help' print.
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -s k -l key -r -F -d 'Owner secret key'
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l to -r -F -d 'Grantee public key'
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -s t -l threshold -x -d 'Kfrags needed to open (1-256)'
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -s n -l shares -x -d 'Kfrags to make, one per proxy (1-256)'
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -s o -l output -r -F -d 'Write to FILE atomically, mode 0600'
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l passphrase-file -r -F -d 'Passphrase of a protected key'
-complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -s k -r -F -d 'Owner secret key'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l node -x -d 'Publish the grant on chain through this node'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l cid -x -d 'With --node: grant this CID only'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from grant" -l expires -x -d 'With --node: end the grant after DURATION'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -s k -l key -r -F -d 'Owner secret key'
 complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l node -x -d 'Node URL'
-complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l grant -x -d 'Grant id'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l grant -x -d 'Grant id (64 hex)'
+complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l passphrase-file -r -F -d 'Passphrase of a protected key'
 
 # cpc-put (positional: FILE)
 complete -c cpc-put -l node -x -d 'Node URL'
@@ -90,7 +93,9 @@ complete -c cpc-get -l proof -d 'Print the registration with its inclusion proof
 complete -c cpc-get -l sum -d 'Have the node add cpc/he objects; print the encrypted total'
 complete -c cpc-get -l buy -d 'Buy the object: escrow its price on chain'
 complete -c cpc-get -l deadline -x -d 'With --buy: blocks until the escrow is refunded'
-complete -c cpc-get -s k -l key -r -F -d 'Secret key file'
+complete -c cpc-get -s k -l key -r -F -d 'Open the sealed object as its owner or a grantee; the buyer with --buy'
+complete -c cpc-get -l passphrase-file -r -F -d 'Passphrase of a protected key'
+complete -c cpc-get -s v -l verbose -d 'With -k: name each proxy skipped, and why'
 
 # cpc-node: run a node, or the genesis subcommand.
 complete -c cpc-node -f

@@ -2,31 +2,60 @@
 // cpc-get: fetch an object by CID through a node, verify every block, write its bytes to
 // stdout or atomically to -o FILE (CLI.md "Network", docs/node-api.md §3); with --proof,
 // print its on-chain registration with the inclusion proof instead (docs/node-api.md §10);
-// with --sum, the node's homomorphic sum of cpc/he objects; with --buy, an escrowed purchase
-// on chain (docs/sharing.md §5, §6).
+// with -k KEY, open a sealed object as its owner or as a grantee (docs/sharing.md §4); with
+// --sum, the node's homomorphic sum of cpc/he objects; with --buy, an escrowed purchase on
+// chain (docs/sharing.md §5, §6).
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "cpc/chain_client.hpp"
 #include "cpc/cid.hpp"
 #include "cpc/io.hpp"
 #include "cpc/keyfile.hpp"
 #include "cpc/object_client.hpp"
+#include "cpc/share_client.hpp"
 #include "tool_common.hpp"
+
+namespace {
+
+// -k KEY: the plaintext, after authentication, to `out`.
+int open_sealed(const cpc::cid::Cid& root, const std::string& key_path,
+                const std::optional<std::string>& passphrase_file, bool verbose,
+                const cpc::client::Options& o, cpc::io::OutputFile& out) {
+  auto sk = cpc::keyfile::load_secret(key_path, passphrase_file);
+  if (!sk) {
+    out.discard();
+    return cpc::tool::fail(sk.status());
+  }
+  cpc::client::ReadOptions ro;
+  ro.node = o.node;
+  ro.window = o.window;
+  if (verbose) {
+    ro.log = [](const std::string& m) { std::fprintf(stderr, "cpc-get: %s\n", m.c_str()); };
+  }
+  cpc::Status s = cpc::client::read_sealed(
+      root, *sk, [&](cpc::ByteView b) { return out.write(b); }, ro);
+  return cpc::tool::finish(out, s);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   cpc::tool::init("cpc-get");
   CLI::App app{
       "Fetch the object CID through a node, verify every block against its CID, and write\n"
-      "its bytes to stdout or FILE."};
+      "its bytes to stdout or FILE. With -k KEY, open a sealed object: as its owner, or as a\n"
+      "grantee with cfrags from the proxies of a live grant (exit 1 'access denied' without)."};
   cpc::client::Options o;
   if (const char* env = std::getenv("CPC_NODE"); env && *env) o.node = env;
   std::vector<std::string> cid_texts;
   std::string out_path, key_path;
-  bool quiet = false, proof = false, sum = false, buy = false;
+  std::optional<std::string> passphrase_file;
+  bool quiet = false, proof = false, verbose = false, sum = false, buy = false;
   std::uint64_t deadline = 1000;
   app.add_option("--node", o.node, "Node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
   app.add_option("-o,--output", out_path, "Write to FILE (atomically) instead of stdout");
@@ -43,11 +72,26 @@ int main(int argc, char** argv) {
                  "With --buy: blocks until the escrow is refunded if no grant comes (default "
                  "1000)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}));
-  app.add_option("-k,--key", key_path, "Secret key file (--buy: the buyer, who signs)");
+  app.add_option("-k,--key", key_path,
+                 "Open the sealed object with this secret key: as its owner, or as a grantee "
+                 "with cfrags from the grant's proxies (--buy: the buyer, who signs)");
+  app.add_option("--passphrase-file", passphrase_file,
+                 "Passphrase of a protected key (default: $CPC_PASSPHRASE_FILE, else ask)");
+  app.add_flag("-v,--verbose", verbose, "With -k: name each proxy skipped, and why, on stderr");
   app.add_option("CID", cid_texts, "The object's CID (--sum: one or more)")->required();
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
   std::signal(SIGPIPE, SIG_IGN);
+  if (proof && !key_path.empty()) {
+    return cpc::tool::fail(cpc::Status::bad_input("--proof and -k exclude each other"));
+  }
+  if (key_path.empty() && (passphrase_file || verbose)) {
+    return cpc::tool::fail(cpc::Status::bad_input("--passphrase-file and -v go with -k"));
+  }
+  if (sum && !key_path.empty()) {
+    return cpc::tool::fail(
+        cpc::Status::bad_input("--sum takes no key (decrypt the total with cpc-encrypt -d)"));
+  }
 
   if (static_cast<int>(proof) + static_cast<int>(sum) + static_cast<int>(buy) > 1) {
     return cpc::tool::fail(cpc::Status::bad_input("--proof, --sum and --buy exclude each other"));
@@ -70,7 +114,7 @@ int main(int argc, char** argv) {
     if (sum) {
       line = cpc::client::sum_objects(cids, o);
     } else {
-      auto sk = cpc::keyfile::load_secret(key_path, std::nullopt);
+      auto sk = cpc::keyfile::load_secret(key_path, passphrase_file);
       if (!sk) return cpc::tool::fail(sk.status());
       auto c = cpc::client::buy_data(o.node, *sk, cids.front(), deadline, std::chrono::seconds(60));
       if (c) {
@@ -95,6 +139,7 @@ int main(int argc, char** argv) {
   if (auto s = out.refuse_terminal("object bytes"); !s) {
     return cpc::tool::fail(s, "use -o FILE or redirect stdout");
   }
+  if (!key_path.empty()) return open_sealed(*root, key_path, passphrase_file, verbose, o, out);
   if (!quiet && isatty(STDERR_FILENO)) {
     o.progress = [](std::uint64_t n) {
       std::fprintf(stderr, "\rcpc-get: %llu MiB", static_cast<unsigned long long>(n >> 20));

@@ -49,4 +49,35 @@ fi
 printf 'hello' | cpc-encrypt --to fuzz.pub > "$c/sealed_stream/small"
 head -c 200 /dev/urandom | cpc-encrypt --to fuzz.pub --chunk-size 64 > "$c/sealed_stream/chunks"
 printf '{"a":1}\n' | cpc-encrypt --to fuzz.pub --records > "$c/sealed_stream/record"
+# Sharing records (fuzz_share.cpp): the first byte selects the parser; the sealed kfrag is
+# sealed to the fuzz key.
+if command -v cpc-reencrypt > /dev/null; then
+  mkdir -p "$c/share"
+  cpc-reencrypt grant -k k --to g.pub -t 1 -n 2 > skf
+  head -n 1 skf | cpc-encrypt --to fuzz.pub | base64 -w0 > sealed_kfrag
+  head -n 1 skf > skf1 && echo hi | cpc-encrypt --to k.pub | cpc-reencrypt --kfrag skf1 > scfrag
+  python3 - "$c/share" "$(jq -r .sign g.pub)" << 'PY'
+import hashlib, json, sys
+out, grantee = sys.argv[1], sys.argv[2]
+def seed(n, sel, data):
+    with open(f"{out}/seed{n}", "wb") as f:
+        f.write(bytes([sel]) + (data if isinstance(data, bytes) else data.encode()))
+dump = lambda v: json.dumps(v, separators=(",", ":"))
+cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+seed(0, 0, dump({"cid": cid, "grant": "a" * 64, "nonce": "0" * 31 + "7", "requester": grantee,
+                 "sig": "0" * 127 + "1", "time": 1767225600000, "type": "cpc/reencrypt-request"}))
+seed(1, 0, dump({"type": "cpc/reencrypt-request"}))
+seed(2, 1, dump({"type": "cpc/reencrypt-response", "cfrags": [open("scfrag").read().strip()]}))
+key = json.load(open("fuzz.pub"))
+nid = hashlib.blake2b(bytes.fromhex(key["sign"]), digest_size=32).hexdigest()
+seed(3, 2, dump({"type": "cpc/proxies",
+                 "proxies": [{"id": nid, "url": "http://127.0.0.1:7400", "key": key}]}))
+seed(4, 3, dump({"type": "cpc/grants", "grantee": "b" * 64, "cid": cid, "height": 41,
+                 "grants": [{"id": "c" * 64, "owner": "d" * 64, "owner_key": key["encrypt"],
+                             "grantee": "b" * 64, "threshold": 1, "expires": 99, "height": 7,
+                             "proxies": [{"node": nid, "url": "http://127.0.0.1:7400"},
+                                         {"node": "e" * 64, "url": None}]}]}))
+seed(5, 4, open("sealed_kfrag", "rb").read())
+PY
+fi
 echo "corpus written to $c"

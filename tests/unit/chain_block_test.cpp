@@ -132,6 +132,18 @@ TEST_CASE("escrowed purchase: released on grant, refunded after the deadline", "
     for (int i = 0; i < 12; ++i) REQUIRE(c.commit_block({}));
     CHECK(c.cs->account(c.user(1)).balance == 900);
   }
+  SECTION("a grant without CID releases no escrow") {
+    Tx b = buy(1, c.cs->height() + 10);
+    REQUIRE(c.commit_block({b}));
+    Tx g = c.tx(0, Op::kAccessGrant);
+    g.grantee = c.user(1);
+    g.threshold = 1;
+    g.proxies = {{Hash{9}, "kfrag"}};
+    g.expires = 1000;
+    REQUIRE(c.commit_block({c.signed_tx(0, g)}));
+    CHECK(c.cs->account(c.user(0)).balance == 1000);
+    CHECK(c.cs->escrow(tx_id(b)));
+  }
   SECTION("refund") {
     Tx b = buy(2, c.cs->height() + 3);
     REQUIRE(c.commit_block({b}));

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "chain_fixture.hpp"
+#include "cpc/hex.hpp"
 
 using namespace cpc;
 using namespace cpc::chain;
@@ -63,6 +64,83 @@ TEST_CASE("tx records round trip and verify", "[chain][tx]") {
   Tx m = t;
   m.amount = 6;
   CHECK(verify_tx_signature(m).code() == Code::kRefused);
+}
+
+TEST_CASE("access.grant: optional cid and owner_key", "[chain][tx]") {
+  TestChain c;
+  const auto owner_key = c.users[0].public_key().encrypt.bytes();
+  Tx g = c.tx(0, Op::kAccessGrant);
+  g.grantee = c.user(1);
+  g.threshold = 1;
+  g.proxies = {{Hash{1}, "a2ZyYWc="}};
+  g.expires = 100;
+  g.owner_key = owner_key;
+  g = c.signed_tx(0, g);
+  const std::string rec = tx_record(g);
+  CHECK(rec.find("\"cid\"") == std::string::npos);
+  CHECK(rec.find("\"owner_key\":\"" + hex::encode(owner_key) + "\"") != std::string::npos);
+  auto back = parse_tx(rec);
+  REQUIRE(back);
+  CHECK(back->cid.empty());
+  REQUIRE(back->owner_key);
+  CHECK(*back->owner_key == owner_key);
+  CHECK(tx_record(*back) == rec);
+  CHECK(verify_tx_signature(*back));
+  // owner_key is signed: another key breaks the signature.
+  Tx m = g;
+  m.owner_key = c.users[1].public_key().encrypt.bytes();
+  CHECK(verify_tx_signature(m).code() == Code::kRefused);
+
+  // Malformed: an empty cid, an owner_key that is not a point or not hex.
+  auto bad = [&](json::Value j) {
+    auto r = tx_from_json(j);
+    INFO(j.dump());
+    CHECK(r.status().code() == Code::kBadInput);
+  };
+  json::Value j = tx_to_json(g);
+  j["body"]["cid"] = "";
+  bad(j);
+  j = tx_to_json(g);
+  j["body"]["owner_key"] = std::string(64, 'f');
+  bad(j);
+  j = tx_to_json(g);
+  j["body"]["owner_key"] = "abcd";
+  bad(j);
+  j = tx_to_json(g);
+  j["body"]["owner_key"] = 5;
+  bad(j);
+
+  // Without a CID the grant needs no registered data; it is recorded with its owner key,
+  // listed for its grantee, and revocation removes it from the list.
+  REQUIRE(c.commit_block({g}));
+  auto stored = c.cs->grant(tx_id(g));
+  REQUIRE(stored);
+  CHECK(stored->cid.empty());
+  REQUIRE(stored->owner_key);
+  CHECK(*stored->owner_key == owner_key);
+  Tx g2 = c.tx(0, Op::kAccessGrant);
+  g2.cid = kCid;
+  g2.grantee = c.user(1);
+  g2.threshold = 1;
+  g2.proxies = {{Hash{1}, "x"}};
+  g2.expires = 100;
+  refused_with(c, c.signed_tx(0, g2), "no such data");
+  REQUIRE(c.commit_block({register_tx(c, 0)}));
+  g2.nonce = c.cs->account(c.user(0)).nonce;
+  g2 = c.signed_tx(0, g2);
+  REQUIRE(c.commit_block({g2}));
+  auto listed = c.cs->grants_to(c.user(1));
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].first < listed[1].first);
+  CHECK(c.cs->grants_to(c.user(2)).empty());
+  Tx r = c.tx(0, Op::kAccessRevoke);
+  r.grant = tx_id(g);
+  REQUIRE(c.commit_block({c.signed_tx(0, r)}));
+  listed = c.cs->grants_to(c.user(1));
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].first == tx_id(g2));
+  CHECK(listed[0].second.cid == kCid);
+  CHECK_FALSE(listed[0].second.owner_key);
 }
 
 TEST_CASE("malformed transactions are kBadInput", "[chain][tx]") {

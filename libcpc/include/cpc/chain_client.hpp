@@ -15,10 +15,20 @@
 #include <string>
 
 #include "cpc/chain/tx.hpp"
+#include "cpc/http_server.hpp"  // net::Response
+#include "cpc/json.hpp"
 #include "cpc/keys.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::client {
+
+// The node URL without trailing slashes.
+std::string node_base(std::string node);
+// A node's error answer as a Status: "what: <the node's error>", kBadInput for 400,
+// kRefused for 403, 404 and 409, kIo otherwise (with the HTTP status).
+Status node_refusal(const net::Response& r, const std::string& what);
+// GET url: the JSON object of a 200 answer; node_refusal() otherwise.
+Result<json::Value> get_json(const std::string& url, const std::string& what);
 
 struct ChainInfo {
   std::string chain;

@@ -64,7 +64,7 @@ class Node {
   std::unique_ptr<NodeImpl> impl_;
 };
 
-// "10s", "500ms", "2m", "1h" or a plain number of seconds. Errors: kBadInput.
+// "10s", "500ms", "2m", "1h", "7d" or a plain number of seconds. Errors: kBadInput.
 Result<std::chrono::milliseconds> parse_duration(const std::string& text);
 
 // BLAKE2b-256 of an Ed25519 public key: a node's id (docs/node-api.md §1).

@@ -91,15 +91,23 @@ Status apply_op(Overlay& ov, const Tx& tx, const Hash& id, Account& sender,
       break;
     }
     case Op::kAccessGrant: {
-      auto d = ov.data(tx.cid);
-      if (!d) return refused("no such data");
-      if (d->owner != tx.from) return refused("not the owner");
+      // Without a CID the grant covers every CID the owner registered, now or later; it
+      // names no data, so it releases no escrow (consensus.md §2, §5.2).
+      if (!tx.cid.empty()) {
+        auto d = ov.data(tx.cid);
+        if (!d) return refused("no such data");
+        if (d->owner != tx.from) return refused("not the owner");
+      }
       if (tx.expires <= ctx.height) return refused("grant already expired");
-      Grant g{tx.cid, tx.from, tx.grantee, tx.threshold, tx.proxies, tx.expires, ctx.height};
+      Grant g{tx.cid,       tx.from,    tx.owner_key, tx.grantee,
+              tx.threshold, tx.proxies, tx.expires,   ctx.height};
       ov.put(grant_key(id), encode(g));
+      std::vector<Hash> to_grantee = ov.ids(grantee_key(tx.grantee));
+      insert_sorted(to_grantee, id);
+      ov.set_ids(grantee_key(tx.grantee), to_grantee);
       // The sender's account is written first: release credits the sender itself.
       ov.set_account(tx.from, sender);
-      release_escrows(ov, tx.cid, tx.grantee, tx.from);
+      if (!tx.cid.empty()) release_escrows(ov, tx.cid, tx.grantee, tx.from);
       return Status::ok();
     }
     case Op::kAccessRevoke: {
@@ -107,6 +115,9 @@ Status apply_op(Overlay& ov, const Tx& tx, const Hash& id, Account& sender,
       if (!g) return refused("no such grant");
       if (g->owner != tx.from) return refused("not the owner of the grant");
       ov.del(grant_key(tx.grant));
+      std::vector<Hash> to_grantee = ov.ids(grantee_key(g->grantee));
+      erase_id(to_grantee, tx.grant);
+      ov.set_ids(grantee_key(g->grantee), to_grantee);
       break;
     }
   }

@@ -53,6 +53,9 @@ std::string escrow_buyer_key(std::string_view cid, const PubKey& buyer) {
 std::string escrow_due_key(std::uint64_t deadline) {
   return "ed/" + std::to_string(deadline);
 }
+std::string grantee_key(const PubKey& grantee) {
+  return "gr/" + to_hex(grantee);
+}
 std::string validator_key(const PubKey& k) {
   return "v/" + to_hex(k);
 }
@@ -88,13 +91,11 @@ std::string encode(const DataRecord& d) {
 std::string encode(const Grant& g) {
   json::Value ps = json::Value::array();
   for (const auto& p : g.proxies) ps.push_back({{"node", to_hex(p.node)}, {"kfrag", p.kfrag}});
-  json::Value v = {{"cid", g.cid},
-                   {"owner", to_hex(g.owner)},
-                   {"grantee", to_hex(g.grantee)},
-                   {"threshold", g.threshold},
-                   {"proxies", ps},
-                   {"expires", g.expires},
-                   {"height", g.height}};
+  json::Value v = {{"owner", to_hex(g.owner)}, {"grantee", to_hex(g.grantee)},
+                   {"threshold", g.threshold}, {"proxies", ps},
+                   {"expires", g.expires},     {"height", g.height}};
+  if (!g.cid.empty()) v["cid"] = g.cid;
+  if (g.owner_key) v["owner_key"] = to_hex(*g.owner_key);
   return json::canonicalize(v);
 }
 
@@ -144,7 +145,8 @@ Grant decode_grant(std::string_view s) {
   json::Value v = parse_stored(s);
   Fields f(v, "grant");
   Grant g;
-  g.cid = f.str("cid", 121);
+  if (v.contains("cid")) g.cid = f.str("cid", 121);
+  if (v.contains("owner_key")) g.owner_key = f.hash("owner_key");
   g.owner = f.hash("owner");
   g.grantee = f.hash("grantee");
   g.threshold = f.u64("threshold");

@@ -18,6 +18,7 @@ std::string grant_key(const Hash& id);
 std::string escrow_key(const Hash& id);
 std::string escrow_buyer_key(std::string_view cid, const PubKey& buyer);
 std::string escrow_due_key(std::uint64_t deadline);
+std::string grantee_key(const PubKey& grantee);
 std::string validator_key(const PubKey& k);
 std::string evidence_key(const Hash& id);
 std::string block_key(std::uint64_t height);

@@ -97,6 +97,17 @@ bool ChainState::grant_live(const Hash& id) const {
   return g && height_ + 1 < g->expires;
 }
 
+std::vector<std::pair<Hash, Grant>> ChainState::grants_to(const PubKey& grantee) const {
+  Overlay ov(store_);
+  std::vector<std::pair<Hash, Grant>> out;
+  for (const Hash& id : ov.ids(detail::grantee_key(grantee))) {
+    auto g = ov.grant(id);
+    if (!g) detail::corrupt("grantee index");
+    out.emplace_back(id, std::move(*g));
+  }
+  return out;
+}
+
 std::optional<Escrow> ChainState::escrow(const Hash& id) const {
   return Overlay(store_).escrow(id);
 }

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "cpc/group.hpp"
 #include "cpc/hex.hpp"
 #include "fields.hpp"
 
@@ -47,7 +48,8 @@ json::Value body_json(const Tx& tx) {
       b["deadline"] = tx.deadline;
       break;
     case Op::kAccessGrant: {
-      b["cid"] = tx.cid;
+      if (!tx.cid.empty()) b["cid"] = tx.cid;  // absent: every CID the owner registered
+      if (tx.owner_key) b["owner_key"] = hex_value(*tx.owner_key);
       b["grantee"] = hex_value(tx.grantee);
       b["threshold"] = tx.threshold;
       json::Value ps = json::Value::array();
@@ -86,7 +88,12 @@ Status read_body(const json::Value& v, Tx& tx) {
       tx.deadline = f.u64("deadline");
       break;
     case Op::kAccessGrant: {
-      tx.cid = f.str("cid", 121);
+      // Optional members: read only when present (Fields refuses missing ones).
+      if (v.is_object() && v.contains("cid")) {
+        tx.cid = f.str("cid", 121);
+        if (tx.cid.empty()) f.fail("\"cid\" is not a base32 CIDv1");
+      }
+      if (v.is_object() && v.contains("owner_key")) tx.owner_key = f.hash("owner_key");
       tx.grantee = f.hash("grantee");
       tx.threshold = f.u64("threshold");
       tx.expires = f.u64("expires");
@@ -158,12 +165,17 @@ Status check_tx_form(const Tx& tx) {
         if (p.kfrag.size() > kMaxKfragChars) return bad("kfrag too long");
       }
       if (tx.expires > kMaxInt) return bad("expires out of range");
+      if (tx.owner_key && !group::Point::decode(view(*tx.owner_key))) {
+        return bad("\"owner_key\" is not a ristretto255 public key");
+      }
       break;
     }
     case Op::kAccessRevoke:
       break;
   }
-  if (tx.op != Op::kTransfer && tx.op != Op::kAccessRevoke && !valid_cid(tx.cid)) {
+  // A grant without "cid" covers every CID its owner registered (consensus.md §2).
+  const bool cid_optional = tx.op == Op::kAccessGrant && tx.cid.empty();
+  if (tx.op != Op::kTransfer && tx.op != Op::kAccessRevoke && !cid_optional && !valid_cid(tx.cid)) {
     return bad("\"cid\" is not a base32 CIDv1");
   }
   if (tx.nonce > kMaxInt) return bad("nonce out of range");

@@ -10,15 +10,13 @@
 
 namespace cpc::client {
 
-namespace {
-
-std::string base(std::string node) {
+std::string node_base(std::string node) {
   while (!node.empty() && node.back() == '/') node.pop_back();
   return node;
 }
 
 // The node's {"error":…} as a Status of the matching code.
-Status refusal(const net::Response& r, const std::string& what) {
+Status node_refusal(const net::Response& r, const std::string& what) {
   std::string msg = r.body;
   if (auto j = json::parse(r.body);
       j && j->is_object() && j->contains("error") && (*j)["error"].is_string()) {
@@ -26,7 +24,7 @@ Status refusal(const net::Response& r, const std::string& what) {
   }
   msg = what + ": " + msg;
   if (r.status == 400) return Status::bad_input(msg);
-  if (r.status == 409) return Status::refused(msg);
+  if (r.status == 403 || r.status == 404 || r.status == 409) return Status::refused(msg);
   return Status::io(msg + " (HTTP " + std::to_string(r.status) + ")");
 }
 
@@ -34,16 +32,14 @@ Result<json::Value> get_json(const std::string& url, const std::string& what) {
   net::HttpClient http;
   auto r = http.get(url);
   CPC_RETURN_IF_ERROR(r);
-  if (r->status != 200) return refusal(*r, what);
+  if (r->status != 200) return node_refusal(*r, what);
   auto j = json::parse(r->body);
   if (!j || !j->is_object()) return Status::io(what + ": not a JSON object");
   return std::move(*j);
 }
 
-}  // namespace
-
 Result<ChainInfo> chain_status(const std::string& node) {
-  auto j = get_json(base(node) + "/v1/chain/status", "chain status");
+  auto j = get_json(node_base(node) + "/v1/chain/status", "chain status");
   CPC_RETURN_IF_ERROR(j);
   ChainInfo c;
   if (!(*j)["chain"].is_string() || !(*j)["height"].is_number_integer()) {
@@ -55,7 +51,7 @@ Result<ChainInfo> chain_status(const std::string& node) {
 }
 
 Result<std::uint64_t> account_nonce(const std::string& node, const chain::PubKey& account) {
-  auto j = get_json(base(node) + "/v1/accounts/" + hex::encode(account), "account");
+  auto j = get_json(node_base(node) + "/v1/accounts/" + hex::encode(account), "account");
   CPC_RETURN_IF_ERROR(j);
   if (!(*j)["nonce"].is_number_integer()) return Status::io("account: bad reply");
   return (*j)["nonce"].get<std::uint64_t>();
@@ -63,9 +59,9 @@ Result<std::uint64_t> account_nonce(const std::string& node, const chain::PubKey
 
 Result<std::string> submit_tx(const std::string& node, const chain::Tx& tx) {
   net::HttpClient http;
-  auto r = http.post(base(node) + "/v1/tx", chain::tx_record(tx));
+  auto r = http.post(node_base(node) + "/v1/tx", chain::tx_record(tx));
   CPC_RETURN_IF_ERROR(r);
-  if (r->status != 200 && r->status != 202) return refusal(*r, "transaction refused");
+  if (r->status != 200 && r->status != 202) return node_refusal(*r, "transaction refused");
   return chain::to_hex(chain::tx_id(tx));
 }
 
@@ -74,7 +70,7 @@ Result<std::uint64_t> wait_committed(const std::string& node, const std::string&
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   net::HttpClient http;
   for (;;) {
-    auto r = http.get(base(node) + "/v1/tx/" + id);
+    auto r = http.get(node_base(node) + "/v1/tx/" + id);
     if (r && r->status == 200) {
       auto j = json::parse(r->body);
       if (j && j->is_object() && (*j)["status"] == "committed" &&
@@ -148,9 +144,9 @@ Result<Committed> buy_data(const std::string& node, const keys::SecretKey& sk,
 
 Result<std::string> data_proof(const std::string& node, const std::string& cid) {
   net::HttpClient http;
-  auto r = http.get(base(node) + "/v1/data/" + cid);
+  auto r = http.get(node_base(node) + "/v1/data/" + cid);
   CPC_RETURN_IF_ERROR(r);
-  if (r->status != 200) return refusal(*r, cid);
+  if (r->status != 200) return node_refusal(*r, cid);
   return r->body;
 }
 

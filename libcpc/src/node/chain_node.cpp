@@ -430,6 +430,8 @@ void ChainNode::add_routes(const RouteAdder& add) {
     if (d->price) j["price"] = *d->price;
     return Response::json(200, j);
   });
+
+  add_share_routes(add);
 }
 
 }  // namespace cpc::node

@@ -20,6 +20,7 @@
 
 #include "cpc/chain/consensus.hpp"
 #include "cpc/chain_store.hpp"
+#include "cpc/proxy.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {
@@ -34,6 +35,9 @@ class ChainNode {
   void add_routes(const RouteAdder& add);
   void start();  // the engine, gossip and sync threads
   void stop();   // idempotent
+  // Re-encryption requests answered so far (docs/sharing.md §3): 200s, and the others.
+  std::uint64_t reencryptions_served() const { return proxy_ ? proxy_->served() : 0; }
+  std::uint64_t reencryptions_refused() const { return proxy_ ? proxy_->refused() : 0; }
 
  private:
   using Inbound =
@@ -50,6 +54,11 @@ class ChainNode {
   void push(Inbound m);
   void gossip(std::string path, std::string body);
   std::vector<Peer> peers();
+  // share_routes.cpp: GET /v1/node/key, /v1/proxies, /v1/grants, POST /v1/reencrypt.
+  void add_share_routes(const RouteAdder& add);
+  // The URL of each node id: this node's, the routing table's, else a DHT lookup's; ""
+  // when none is found.
+  std::vector<std::string> resolve_urls(const std::vector<Key>& ids);
 
   NodeImpl& node_;
   std::unique_ptr<LmdbStateStore> store_;
@@ -68,6 +77,8 @@ class ChainNode {
   std::deque<Outbound> outbox_;
   std::uint64_t sync_from_ = 0;  // 0: nothing requested
   bool stopping_ = false;
+
+  std::unique_ptr<proxy::Proxy> proxy_;  // made in add_share_routes()
 
   std::vector<chain::Timeout> timeouts_;  // engine thread only
   std::vector<std::thread> threads_;

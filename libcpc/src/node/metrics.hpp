@@ -19,7 +19,8 @@ class Metrics {
     ++requests_[{endpoint, status}];
   }
   // The exposition text: request counters, then the given gauges and counters (name, value,
-  // type "gauge" or "counter"), each with a # TYPE line.
+  // type "gauge" or "counter"), each with a # TYPE line. A name may carry labels
+  // ("x_total{result=\"served\"}"); consecutive values of one metric share its # TYPE line.
   std::string render(
       const std::vector<std::pair<std::string, std::pair<std::uint64_t, const char*>>>& values) {
     std::string out =
@@ -32,8 +33,12 @@ class Metrics {
                std::to_string(k.second) + "\"} " + std::to_string(n) + "\n";
       }
     }
+    std::string last;
     for (const auto& [name, v] : values) {
-      out += "# TYPE " + name + " " + v.second + "\n" + name + " " + std::to_string(v.first) + "\n";
+      const std::string metric = name.substr(0, name.find('{'));
+      if (metric != last) out += "# TYPE " + metric + " " + v.second + "\n";
+      last = metric;
+      out += name + " " + std::to_string(v.first) + "\n";
     }
     return out;
   }

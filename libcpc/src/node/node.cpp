@@ -38,7 +38,8 @@ Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
   if (unit == "ms") return std::chrono::milliseconds(n);
   if (unit == "m") return std::chrono::milliseconds(n * 60000);
   if (unit == "h") return std::chrono::milliseconds(n * 3600000);
-  return Status::bad_input("bad duration: " + text + " (use e.g. 10s, 500ms, 2m)");
+  if (unit == "d") return std::chrono::milliseconds(n * 86400000);
+  return Status::bad_input("bad duration: " + text + " (use e.g. 10s, 500ms, 2m, 12h, 7d)");
 }
 
 std::string hex_id(const Key& k) {

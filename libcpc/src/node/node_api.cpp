@@ -89,11 +89,16 @@ void NodeImpl::add_routes() {
   });
 
   add("GET", "/metrics", "metrics", false, [this](const Request&) {
-    std::string text = metrics.render({{"cpc_blobs_stored", {store->blobs(), "gauge"}},
-                                       {"cpc_stored_bytes", {store->bytes(), "gauge"}},
-                                       {"cpc_records_stored", {store->records(), "gauge"}},
-                                       {"cpc_dht_peers", {peer_count(), "gauge"}},
-                                       {"cpc_repair_pushes_total", {repair_pushes, "counter"}}});
+    const std::uint64_t served = chain ? chain->reencryptions_served() : 0;
+    const std::uint64_t refused = chain ? chain->reencryptions_refused() : 0;
+    std::string text =
+        metrics.render({{"cpc_blobs_stored", {store->blobs(), "gauge"}},
+                        {"cpc_stored_bytes", {store->bytes(), "gauge"}},
+                        {"cpc_records_stored", {store->records(), "gauge"}},
+                        {"cpc_dht_peers", {peer_count(), "gauge"}},
+                        {"cpc_repair_pushes_total", {repair_pushes, "counter"}},
+                        {"cpc_reencryptions_total{result=\"served\"}", {served, "counter"}},
+                        {"cpc_reencryptions_total{result=\"refused\"}", {refused, "counter"}}});
     return Response{200, "text/plain; version=0.0.4", std::move(text), {}};
   });
 

@@ -42,8 +42,9 @@ struct DataRecord {
 };
 
 struct Grant {
-  std::string cid;
+  std::string cid;  // empty: every CID the owner has registered
   PubKey owner{};
+  std::optional<Hash> owner_key;  // the owner's ristretto255 encryption key, when given
   PubKey grantee{};
   std::uint64_t threshold = 0;
   std::vector<GrantProxy> proxies;
@@ -136,6 +137,9 @@ class ChainState {
   // True while the grant exists (not revoked) and height() + 1 < expires, i.e. it is live
   // for the next block.
   bool grant_live(const Hash& id) const;
+  // The grants (not revoked; expired ones included) to `grantee`, in grant-id order, from
+  // the state index gr/<grantee> (consensus.md §5.1).
+  std::vector<std::pair<Hash, Grant>> grants_to(const PubKey& grantee) const;
   std::optional<Escrow> escrow(const Hash& id) const;
   // Reputation of each validator, in validators() order.
   const std::vector<Reputation>& reputation() const { return reputation_; }

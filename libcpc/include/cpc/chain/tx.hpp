@@ -10,6 +10,7 @@
 // Thread safety: values and pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,7 +47,8 @@ struct Tx {
   // transfer
   PubKey to{};
   std::uint64_t amount = 0;
-  // data.register, data.offer, data.buy, access.grant
+  // data.register, data.offer, data.buy, access.grant (optional there: empty = every CID
+  // the owner registered)
   std::string cid;
   std::uint64_t size = 0;                    // data.register
   json::Value meta = json::Value::object();  // data.register
@@ -56,6 +58,7 @@ struct Tx {
   std::uint64_t threshold = 0;               // access.grant
   std::vector<GrantProxy> proxies;           // access.grant
   std::uint64_t expires = 0;                 // access.grant
+  std::optional<Hash> owner_key;             // access.grant: owner's ristretto255 key
   Hash grant{};                              // access.revoke
   Signature sig{};
 };

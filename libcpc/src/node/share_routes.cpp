@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sharing API of a node (docs/sharing.md §2–§4, docs/node-api.md §11): its encryption
+// key, the proxies it offers to a granting owner, the live grants of a grantee, and
+// re-encryption requests (cpc/proxy.hpp).
+#include <unordered_map>
+
+#include "chain_node.hpp"
+#include "cpc/hex.hpp"
+#include "cpc/share.hpp"
+
+namespace cpc::node {
+
+namespace {
+
+using net::Request;
+using net::Response;
+
+net::ClientOptions key_request_options() {
+  net::ClientOptions o;
+  o.connect_timeout_ms = 1000;
+  o.timeout_ms = 2000;
+  o.max_response = 64 << 10;
+  return o;
+}
+
+}  // namespace
+
+std::vector<std::string> ChainNode::resolve_urls(const std::vector<Key>& ids) {
+  std::unordered_map<std::string, std::string> known;
+  for (const auto& p : node_.all_peers()) known[hex_id(p.id)] = p.url;
+  known[hex_id(node_.id)] = node_.url;
+  std::vector<std::string> out;
+  for (const auto& id : ids) {
+    auto it = known.find(hex_id(id));
+    if (it == known.end()) {
+      // Not in the routing table: a lookup of its id finds it when it is alive.
+      for (const auto& p : node_.closest_live(id)) {
+        if (p.id == id) known[hex_id(id)] = p.url;
+      }
+      it = known.find(hex_id(id));
+    }
+    out.push_back(it == known.end() ? std::string() : it->second);
+  }
+  return out;
+}
+
+void ChainNode::add_share_routes(const RouteAdder& add) {
+  proxy::ChainLookup lookup = [this](const chain::Hash& grant, const std::string& cid) {
+    proxy::ChainFacts f;
+    std::lock_guard lock(mu_);
+    f.height = state_->height();
+    f.grant = state_->grant(grant);
+    if (auto d = state_->data(cid)) f.cid_owner = d->owner;
+    return f;
+  };
+  proxy::BlockSource blocks = [this](const cid::Cid& c) -> Result<std::optional<Bytes>> {
+    auto held = node_.store->get_block(c);
+    CPC_RETURN_IF_ERROR(held);
+    if (held->has_value()) return std::move(*held);
+    return node_.fetch_remote(c);
+  };
+  proxy_ = std::make_unique<proxy::Proxy>(*key_, std::move(lookup), std::move(blocks));
+
+  add("GET", "/v1/node/key", "node_key", false, [this](const Request&) {
+    return Response{200, "application/json", keys::public_key_record(key_->public_key()), {}};
+  });
+
+  add("GET", "/v1/proxies", "proxies", true, [this](const Request& r) {
+    auto it = r.query.find("n");
+    const std::string n_text = it == r.query.end() ? "" : it->second;
+    if (n_text.empty() || n_text.size() > 2 ||
+        n_text.find_first_not_of("0123456789") != std::string::npos || std::stoul(n_text) < 1 ||
+        std::stoul(n_text) > chain::kMaxProxies) {
+      return Response::error(400, "n must be 1 to 32");
+    }
+    const std::size_t n = std::stoul(n_text);
+    std::vector<share::ProxyEntry> out{{node_.id, node_.url, key_->public_key()}};
+    const std::vector<Peer> peers = node_.all_peers();
+    if (n > 1 && !peers.empty()) {
+      std::vector<net::ClientRequest> reqs;
+      for (const auto& p : peers) reqs.push_back({"GET", p.url + "/v1/node/key", {}, ""});
+      auto res =
+          net::perform_all(reqs, std::min<std::size_t>(reqs.size(), 32), key_request_options());
+      for (std::size_t i = 0; i < res.size() && out.size() < n; ++i) {
+        if (!res[i] || res[i]->status != 200) continue;
+        auto key = keys::parse_public_key(res[i]->body);
+        if (!key || node_id(key->sign) != peers[i].id) continue;  // not who the table says
+        out.push_back({peers[i].id, peers[i].url, *key});
+      }
+    }
+    if (out.size() < n) {
+      return Response::error(503, "only " + std::to_string(out.size()) + " of " +
+                                      std::to_string(n) + " proxies reachable");
+    }
+    return Response{200, "application/json", share::proxies_record(out), {}};
+  });
+
+  add("GET", "/v1/grants", "grants", true, [this](const Request& r) {
+    auto g = r.query.find("grantee");
+    chain::PubKey grantee{};
+    if (g == r.query.end() || !hex::decode_into(g->second, grantee) ||
+        hex::encode(grantee) != g->second) {
+      return Response::error(400, "grantee must be 64 lowercase hex digits (an Ed25519 key)");
+    }
+    std::string cid;
+    if (auto c = r.query.find("cid"); c != r.query.end()) {
+      auto parsed = cid::parse(c->second);
+      if (!parsed || cid::to_string(*parsed) != c->second) return Response::error(400, "bad CID");
+      cid = c->second;
+    }
+    std::vector<share::GrantEntry> list;
+    std::uint64_t height = 0;
+    {
+      std::lock_guard lock(mu_);
+      height = state_->height();
+      std::optional<chain::PubKey> cid_owner;
+      if (!cid.empty()) {
+        if (auto d = state_->data(cid)) cid_owner = d->owner;
+      }
+      for (auto& [id, grant] : state_->grants_to(grantee)) {
+        if (height >= grant.expires) continue;  // not live at the latest committed block
+        const bool covered = cid.empty() || grant.cid == cid ||
+                             (grant.cid.empty() && cid_owner && *cid_owner == grant.owner);
+        if (!covered) continue;
+        share::GrantEntry e;
+        e.id = id;
+        e.cid = grant.cid;
+        e.owner = grant.owner;
+        e.owner_key = grant.owner_key;
+        e.grantee = grant.grantee;
+        e.threshold = grant.threshold;
+        e.expires = grant.expires;
+        e.height = grant.height;
+        for (const auto& p : grant.proxies) e.proxies.push_back({p.node, ""});
+        list.push_back(std::move(e));
+      }
+    }
+    for (auto& e : list) {
+      std::vector<Key> ids;
+      for (const auto& p : e.proxies) ids.push_back(p.node);
+      std::vector<std::string> urls = resolve_urls(ids);
+      for (std::size_t i = 0; i < urls.size(); ++i) e.proxies[i].url = urls[i];
+    }
+    return Response{200, "application/json", share::grants_record(grantee, cid, height, list), {}};
+  });
+
+  add("POST", "/v1/reencrypt", "reencrypt", true,
+      [this](const Request& r) { return proxy_->handle(r.body); });
+}
+
+}  // namespace cpc::node
