@@ -17,7 +17,7 @@ for k in battery owner maintenance stranger; do printf '%-12s %s\n' "$k" "$(jq -
 
 echo "== the battery signs $n telemetry readings and seals them to the owner"
 awk -v n="$n" 'BEGIN { srand(7); for (i = 0; i < n; i++) {
-  weak = (i > n * 0.7) ? 0.004 * (i - n * 0.7) : 0
+  weak = (i > n * 0.7) ? 1.5 * (i / n - 0.7) : 0
   printf("{\"vin\":\"WVWZZZ1JZ3W386752\",\"t\":%d,\"soc\":%.1f,\"cell_v_min\":%.3f,\"cell\":%d,\"temp_c\":%.1f}\n",
     1767225600 + 60 * i, 90 - 0.1 * i, 3.65 - weak - 0.01 * rand(), 42, 24 + 3 * rand()) } }' > telemetry.ndjson
 cpc-sign -k battery.key telemetry.ndjson | cpc-encrypt --to owner.pub > telemetry.sealed
@@ -26,8 +26,9 @@ CID=$(jq -r .cid <<< "$put")
 echo "stored and registered on chain: $put"
 
 echo "== what the storage node holds (first 160 bytes of the object $CID)"
-cpc-get -q "$CID" | head -c 160
-echo " …"
+cpc-get -q "$CID" -o stored.bin
+head -c 160 stored.bin
+echo " … ($(wc -c < stored.bin) bytes)"
 echo "(ciphertext: the node has neither the key nor the plaintext)"
 
 echo "== the owner reads it"
@@ -49,7 +50,7 @@ cmp -s owner.ndjson maint.ndjson && echo "maintenance: the same $(wc -l < maint.
 jq -s -c '{readings: length,
   cell_v_min_first_hour: (.[0:60] | map(.cell_v_min) | min),
   cell_v_min_last_hour: (.[-60:] | map(.cell_v_min) | min)} |
-  . + {verdict: (if .cell_v_min_last_hour < 3.2 then "replace cell 42 at next service" else "healthy" end)}' maint.ndjson
+  . + {verdict: (if .cell_v_min_last_hour < 3.3 then "replace cell 42 at next service" else "healthy" end)}' maint.ndjson
 
 echo "== a stranger"
 if cpc-get -q "$CID" -k stranger.key -o s.out 2> s.err; then echo "BUG: a stranger read the data" >&2; exit 1; fi

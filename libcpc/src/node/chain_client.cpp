@@ -128,7 +128,7 @@ Result<Committed> offer_data(const std::string& node, const keys::SecretKey& sk,
 Result<Committed> buy_data(const std::string& node, const keys::SecretKey& sk,
                            const std::string& cid, std::uint64_t deadline_blocks,
                            std::chrono::milliseconds timeout) {
-  auto rec = get_json(base(node) + "/v1/data/" + cid, cid);
+  auto rec = get_json(node_base(node) + "/v1/data/" + cid, cid);
   CPC_RETURN_IF_ERROR(rec);
   if (!rec->contains("price")) return Status::refused(cid + ": not offered for sale");
   if (!(*rec)["price"].is_number_unsigned()) return Status::io(cid + ": bad reply");

@@ -31,26 +31,6 @@ Result<std::uint64_t> json_u64(const json::Value& j, const char* key, const std:
   return it->get<std::uint64_t>();
 }
 
-// Submits a signed transaction and waits for its commit: (id, height).
-Result<std::pair<std::string, std::uint64_t>> submit_and_wait(const std::string& node,
-                                                              chain::Tx& tx,
-                                                              const keys::SecretKey& sk,
-                                                              std::chrono::milliseconds wait) {
-  auto info = chain_status(node);
-  CPC_RETURN_IF_ERROR(info);
-  auto nonce = account_nonce(node, sk.public_key().sign);
-  CPC_RETURN_IF_ERROR(nonce);
-  tx.chain = info->chain;
-  tx.nonce = *nonce;
-  CPC_RETURN_IF_ERROR(chain::check_tx_form(tx));
-  chain::sign_tx(tx, sk);
-  auto id = submit_tx(node, tx);
-  CPC_RETURN_IF_ERROR(id);
-  auto h = wait_committed(node, *id, wait);
-  CPC_RETURN_IF_ERROR(h);
-  return std::make_pair(*id, *h);
-}
-
 }  // namespace
 
 Result<std::vector<share::ProxyEntry>> list_proxies(const std::string& node, unsigned n) {
@@ -132,9 +112,9 @@ Result<GrantResult> publish_grant(const std::string& node, const keys::SecretKey
     CPC_RETURN_IF_ERROR(h);
     tx.expires = *h;
   }
-  auto done = submit_and_wait(node, tx, owner, spec.wait);
+  auto done = sign_submit_wait(node, owner, std::move(tx), spec.wait);
   CPC_RETURN_IF_ERROR(done);
-  return GrantResult{done->first, done->second};
+  return GrantResult{done->id, done->height};
 }
 
 std::string grant_output(const GrantResult& g) {
@@ -151,9 +131,9 @@ Result<RevokeResult> revoke_grant(const std::string& node, const keys::SecretKey
   if (!hex::decode_into(grant_id, tx.grant) || hex::encode(tx.grant) != grant_id) {
     return Status::bad_input("bad grant id (64 lowercase hex digits): " + grant_id);
   }
-  auto done = submit_and_wait(node, tx, owner, wait);
+  auto done = sign_submit_wait(node, owner, std::move(tx), wait);
   CPC_RETURN_IF_ERROR(done);
-  return RevokeResult{done->first, done->second};
+  return RevokeResult{done->id, done->height};
 }
 
 std::string revoke_output(const std::string& grant_id, const std::string& tx,
