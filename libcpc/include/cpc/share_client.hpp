@@ -69,8 +69,16 @@ Result<std::vector<share::GrantEntry>> live_grants(const std::string& node,
                                                    const chain::PubKey& grantee,
                                                    const std::string& cid);
 
+// Where read_sealed spent its time (bench/share_bench.sh); the rest is fetching.
+struct ReadTimings {
+  double grants_ms = 0;     // GET /v1/grants (grantees only)
+  double reencrypt_ms = 0;  // the proxies' round trip, in parallel, cfrag proofs checked
+  double decrypt_ms = 0;    // capsule key (decapsulation) and opening every chunk or record
+};
+
 struct ReadOptions {
   std::string node = "http://127.0.0.1:7400";
+  ReadTimings* timings = nullptr;  // filled in when set
   std::size_t window = 8;        // object blocks in flight
   long proxy_timeout_ms = 2000;  // each re-encryption request
   // Told about each proxy that is skipped and why (cpc-get -v); may be empty.

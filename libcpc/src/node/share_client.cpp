@@ -266,8 +266,20 @@ class SealedReader {
     return s.with_context("line " + std::to_string(line_no_));
   }
 
+  // Adds the time `f` takes to `field` of the caller's timings, if any.
+  template <typename F>
+  auto timed(double ReadTimings::*field, F&& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = f();
+    if (o_.timings != nullptr) {
+      o_.timings->*field +=
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
+    return r;
+  }
+
   Status open_record(std::string_view l) {
-    auto plain = seal::open_record(l, keys_);
+    auto plain = timed(&ReadTimings::decrypt_ms, [&] { return seal::open_record(l, keys_); });
     CPC_RETURN_IF_ERROR(plain);
     plain->push_back('\n');
     Status s = sink_(*plain);
@@ -276,7 +288,8 @@ class SealedReader {
   }
 
   Status open_chunk(std::string_view l) {
-    CPC_RETURN_IF_ERROR(opener_->open_chunk(l, plain_));
+    CPC_RETURN_IF_ERROR(
+        timed(&ReadTimings::decrypt_ms, [&] { return opener_->open_chunk(l, plain_); }));
     Status s = sink_(plain_);
     sodium_memzero(plain_.data(), plain_.size());
     return s;
@@ -310,7 +323,7 @@ class SealedReader {
       };
     }
     if (!records_) {
-      auto opener = seal::Opener::begin(*h, keys_);
+      auto opener = timed(&ReadTimings::decrypt_ms, [&] { return seal::Opener::begin(*h, keys_); });
       CPC_RETURN_IF_ERROR(opener);
       opener_.emplace(std::move(*opener));
     }
@@ -319,7 +332,8 @@ class SealedReader {
 
   Status as_grantee(const seal::Header& h) {
     auto deny = [](const std::string& why) { return Status::refused("access denied: " + why); };
-    auto grants = live_grants(o_.node, key_.public_key().sign, cid_);
+    auto grants = timed(&ReadTimings::grants_ms,
+                        [&] { return live_grants(o_.node, key_.public_key().sign, cid_); });
     CPC_RETURN_IF_ERROR(grants);
     std::string reasons;
     bool any = false;
@@ -329,7 +343,8 @@ class SealedReader {
       if (!owner_encrypt || !(*owner_encrypt == h.to)) continue;
       any = true;
       keys::PublicKey owner{g.owner, *owner_encrypt};
-      Cfrags got = collect(g, owner, cid_, h.capsule, key_, o_, &reasons);
+      Cfrags got = timed(&ReadTimings::reencrypt_ms,
+                         [&] { return collect(g, owner, cid_, h.capsule, key_, o_, &reasons); });
       if (got.lists.size() >= g.threshold) {
         cfrags_ = std::move(got);
         return Status::ok();
