@@ -20,6 +20,7 @@
 #include "cpc/blob_store.hpp"
 #include "cpc/http_client.hpp"
 #include "cpc/http_server.hpp"
+#include "cpc/dht.hpp"
 #include "cpc/node.hpp"
 #include "cpc/unixfs.hpp"
 #include "metrics.hpp"
@@ -92,6 +93,10 @@ class NodeImpl {
   // Which of `peers` hold `key` (find_value); self answered locally.
   std::vector<bool> ask_holders(const Key& key, const std::vector<Peer>& peers);
   std::size_t peer_count();
+  // DATA_DIR/peers.json: written every 10 s and at stop, read at start (node-api.md §8).
+  std::string peers_path() const;
+  void save_peers();
+  std::vector<dht::Contact> saved_peers() const;
   // Every node in the routing table (self excluded): where chain messages are gossiped.
   std::vector<Peer> all_peers();
   void observe(const Peer& p);

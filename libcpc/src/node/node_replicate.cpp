@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "chain_node.hpp"
 #include "cpc/dht.hpp"
 #include "cpc/dht_http.hpp"
+#include "cpc/io.hpp"
+#include "cpc/json.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {
@@ -50,6 +54,41 @@ struct NodeImpl::Dht {
 
 NodeImpl::NodeImpl(const NodeOptions& o) : options(o), server(server_options(o)) {}
 
+std::string NodeImpl::peers_path() const {
+  return options.data_dir + "/peers.json";
+}
+
+// DATA_DIR/peers.json (docs/node-api.md §8): the routing table's contacts, rewritten
+// atomically, so that a restarted node finds its network again even when every other node
+// dropped it from its routing table while it was down.
+void NodeImpl::save_peers() {
+  if (!dht_) return;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& p : all_peers()) list.push_back({{"id", hex_id(p.id)}, {"url", p.url}});
+  if (list.empty()) return;  // never forget a network because of a moment alone
+  const std::string text = nlohmann::json{{"type", "cpc/peers"}, {"peers", list}}.dump() + "\n";
+  io::OutputFile out;
+  if (out.open(peers_path(), 0600) && out.write(text) && out.commit()) return;
+  std::fprintf(stderr, "cpc-node: could not save %s\n", peers_path().c_str());
+}
+
+std::vector<dht::Contact> NodeImpl::saved_peers() const {
+  std::vector<dht::Contact> out;
+  if (!io::exists(peers_path())) return out;
+  auto text = io::read_file(peers_path(), 4u << 20);
+  if (!text) return out;
+  auto j = json::parse(*text);
+  if (!j || !j->is_object() || !j->contains("peers") || !(*j)["peers"].is_array()) return out;
+  for (const auto& p : (*j)["peers"]) {
+    if (!p.is_object() || !p.contains("id") || !p.contains("url") || !p["url"].is_string()) continue;
+    auto pid = dht::parse_id(p["id"]);
+    const std::string u = p["url"].get<std::string>();
+    if (!pid || u.rfind("http://", 0) != 0 || *pid == id) continue;
+    out.push_back({*pid, u});
+  }
+  return out;
+}
+
 NodeImpl::~NodeImpl() {
   stop();
 }
@@ -62,6 +101,11 @@ Status NodeImpl::start_network() {
     std::string base = b;
     while (!base.empty() && base.back() == '/') base.pop_back();
     auto r = http.get(base + "/v1/status");
+    if (!r && !saved_peers().empty()) {  // its saved peers may still find the network
+      std::fprintf(stderr, "cpc-node: --bootstrap %s: %s; trying the saved peers\n", base.c_str(),
+                   r.status().message().c_str());
+      continue;
+    }
     if (!r) return r.status().with_context("--bootstrap");
     auto j = json::parse(r->body);
     if (r->status != 200 || !j || !j->is_object() || !j->contains("id")) {
@@ -71,8 +115,13 @@ Status NodeImpl::start_network() {
     if (!peer_id) return Status::io("--bootstrap " + base + ": bad id in /v1/status");
     seeds.push_back({*peer_id, base});
   }
+  const std::size_t given = seeds.size();
+  for (const auto& c : saved_peers()) seeds.push_back(c);
   if (!seeds.empty()) {
-    CPC_RETURN_IF_ERROR(dht_->dht.bootstrap(seeds).with_context("bootstrap"));
+    Status st = dht_->dht.bootstrap(seeds);
+    // Given seeds that answered /v1/status must bootstrap; saved ones may all be gone.
+    if (!st && given > 0) return st.with_context("bootstrap");
+    if (!st) std::fprintf(stderr, "cpc-node: none of the saved peers answered yet\n");
   }
   auto loop = [this](std::chrono::milliseconds period, std::function<void()> work) {
     return std::thread([this, period, work = std::move(work)] {
@@ -85,12 +134,22 @@ Status NodeImpl::start_network() {
     });
   };
   background_.push_back(loop(options.refresh_interval, [this] { dht_->dht.refresh(); }));
+  // Every 10 s: save the peers; alone although it had a network, knock on its saved peers
+  // again (they may have dropped this node from their tables while it was down).
+  background_.push_back(loop(std::chrono::seconds(10), [this] {
+    if (dht_->dht.table().size() == 0) {
+      auto again = saved_peers();
+      if (!again.empty()) (void)dht_->dht.bootstrap(again);
+    }
+    save_peers();
+  }));
   background_.push_back(loop(options.repair_interval, [this] { repair_once(); }));
   return Status::ok();
 }
 
 void NodeImpl::stop() {
   if (chain) chain->stop();
+  save_peers();
   {
     std::lock_guard lock(bg_mu_);
     stopping_ = true;
