@@ -192,6 +192,12 @@ class Dht {
   // Iterative lookup (docs/dht.md §3): the k closest live contacts to target, closest
   // first; includes self when self is among them. Blocks for the rounds it takes.
   std::vector<Contact> lookup(const NodeId& target, LookupStats* stats = nullptr);
+  // The same walk for a replica set (docs/dht.md §3 "Narrow lookups"): stops once the
+  // `width` closest candidates that have not failed have all answered, instead of the k
+  // closest — enough to place `width` replicas, in fewer rounds (a 16-node network: one
+  // or two rounds instead of querying all 15 others). Returns what answered, closest first.
+  std::vector<Contact> lookup_closest(const NodeId& target, std::size_t width,
+                                      LookupStats* stats = nullptr);
   // Iterative find_value: stops after the first round in which some node holds key.
   // Does not consult our own store. `closest`: the k closest answered contacts (and self).
   struct ValueLookup {

@@ -15,8 +15,11 @@ namespace cpc::dht {
 
 class LookupWalk {
  public:
-  LookupWalk(Dht& dht, const NodeId& target, bool want_value)
-      : dht_(dht), target_(target), want_value_(want_value) {
+  LookupWalk(Dht& dht, const NodeId& target, bool want_value, std::size_t width = 0)
+      : dht_(dht),
+        target_(target),
+        want_value_(want_value),
+        width_(width == 0 ? dht.config_.k : std::min(width, dht.config_.k)) {
     dht_.table_.note_lookup(target);
     for (const auto& c : dht_.table_.closest(target, dht_.config_.k)) add(c, 0);
   }
@@ -86,12 +89,12 @@ class LookupWalk {
     list_.insert(pos, Candidate{d, c, State::kFresh, round});
   }
 
-  // Up to alpha fresh contacts among the k closest that have not failed; empty when
-  // those k have all answered.
+  // Up to alpha fresh contacts among the width_ (k unless narrowed) closest that have not
+  // failed; empty when those have all answered.
   std::vector<std::size_t> next_batch() const {
     std::vector<std::size_t> batch;
     std::size_t considered = 0;
-    for (std::size_t i = 0; i < list_.size() && considered < dht_.config_.k; ++i) {
+    for (std::size_t i = 0; i < list_.size() && considered < width_; ++i) {
       if (list_[i].state == State::kFailed) continue;
       ++considered;
       if (list_[i].state == State::kFresh) {
@@ -154,12 +157,20 @@ class LookupWalk {
   Dht& dht_;
   const NodeId target_;
   const bool want_value_;
+  const std::size_t width_;
   std::vector<Candidate> list_;  // ordered by distance to target_
   std::vector<Contact> holders_;
 };
 
 std::vector<Contact> Dht::lookup(const NodeId& target, LookupStats* stats) {
   LookupWalk walk(*this, target, false);
+  walk.run(stats);
+  return walk.closest();
+}
+
+std::vector<Contact> Dht::lookup_closest(const NodeId& target, std::size_t width,
+                                         LookupStats* stats) {
+  LookupWalk walk(*this, target, false, width);
   walk.run(stats);
   return walk.closest();
 }

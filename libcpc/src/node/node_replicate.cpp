@@ -190,7 +190,8 @@ void NodeImpl::failed(const Peer& p) {
 
 std::vector<Peer> NodeImpl::closest_live(const Key& key) {
   std::vector<Peer> out{Peer{id, url}};
-  for (const auto& c : dht_->dht.lookup(key)) {
+  // A narrow lookup: the replica set plus two spares for replicas that fail to store.
+  for (const auto& c : dht_->dht.lookup_closest(key, options.replication + 2)) {
     if (c.id != id) out.push_back(peer(c));
   }
   sort_by_distance(key, out);
