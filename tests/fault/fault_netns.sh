@@ -76,8 +76,12 @@ heal() {
 declare -a NPID
 start() {  # start N [fresh]
   local n=$1 boot=()
-  [ "${2:-}" = fresh ] && rm -rf "r$RUN/d$n"
   [ "$n" = 1 ] || boot=(--bootstrap "$(url 1)")
+  # A node on a new disk joins like any new node: through another node (node 1 too).
+  if [ "${2:-}" = fresh ]; then
+    rm -rf "r$RUN/d$n"
+    boot=(--bootstrap "$(url $((n % 4 + 1)))")
+  fi
   # Not through nx (a function would be a subshell): ip execs cpc-node, so $! is the node.
   ip netns exec "${TAG}n$n" "$CPC_BIN/cpc-node" --data-dir "r$RUN/d$n" --listen "$NET.$n:$PORT" -k "r$RUN/v$n.key" \
     --genesis "r$RUN/genesis.json" --repair-interval 3s "${boot[@]}" 2>> "r$RUN/n$n.log" &
