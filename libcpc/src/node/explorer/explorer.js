@@ -31,7 +31,7 @@ function short(hex) {
 
 // A hex id shown short, whole in its tooltip.
 function hexCode(hex) {
-  return el("code", { title: hex }, short(hex));
+  return el("code", { title: hex, class: "short" }, short(hex));
 }
 
 function formatBytes(n) {
