@@ -126,7 +126,7 @@ std::string format_fixed(std::int64_t m, unsigned scale) {
   std::string digits = std::to_string(mag);
   if (scale > 0) {
     if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
-    digits.insert(digits.size() - scale, 1, '.');
+    digits.insert(digits.size() - scale, ".");
   }
   return (m < 0 ? "-" : "") + digits;
 }
