@@ -110,13 +110,18 @@ _cpc_node() {
       "--alloc" "" ""
     return 0
   fi
+  if ((COMP_CWORD > 1)) && [[ ${COMP_WORDS[COMP_CWORD - 1]} == --log-format ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "text json" -- "${COMP_WORDS[COMP_CWORD]}")
+    return 0
+  fi
   local words=""
   ((COMP_CWORD == 1)) && words="genesis"
   _cpc_offer "$_cpc_common_flags --data-dir --listen -k --key --bootstrap --replication
               --genesis --repair-interval --max-body --max-connections --max-connections-per-ip
+              --connection-timeout --log-format --config" \
+    "--data-dir -k --key --genesis --config" "--listen --bootstrap --replication
+              --repair-interval --max-body --max-connections --max-connections-per-ip
               --connection-timeout" \
-    "--data-dir -k --key --genesis" "--listen --bootstrap --replication --repair-interval
-              --max-body --max-connections --max-connections-per-ip --connection-timeout" \
     "$words" ""
 }
 

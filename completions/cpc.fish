@@ -111,6 +111,8 @@ complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l max-connect
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l connection-timeout -x -d 'Idle time before a connection is closed'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l genesis -r -F -d 'Genesis file'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l bootstrap -x -d 'Peer URL (repeatable)'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l log-format -x -a 'text json' -d 'Log lines on stderr: text or json'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l config -r -F -d 'Read flags from a file'
 complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -l validator -r -F -d 'Validator public key'
 complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -l alloc -x -d 'Initial allocation PUB=AMOUNT'
 complete -c cpc-node -n "__fish_seen_subcommand_from genesis" -s o -l output -r -F -d 'Write the genesis file'

@@ -9,10 +9,18 @@
 #include "cpc/genesis.hpp"
 #include "cpc/io.hpp"
 #include "cpc/keyfile.hpp"
+#include "cpc/log.hpp"
 #include "cpc/node.hpp"
 #include "tool_common.hpp"
 
 namespace {
+
+// A failure after the flags were read: a log line in the chosen format, and the exit status.
+int fail(const cpc::Status& s) {
+  if (cpc::log::format() == cpc::log::Format::kText) return cpc::tool::fail(s);
+  cpc::log::error("cannot run", {{"error", s.message()}, {"exit", s.exit_code()}}, s.message());
+  return s.exit_code();
+}
 
 int write_genesis(const std::vector<std::string>& validators,
                   const std::vector<std::string>& allocs, const std::string& out_path) {
@@ -65,6 +73,15 @@ int main(int argc, char** argv) {
                  "Open connections per client address (default 0: no limit)");
   app.add_option("--connection-timeout", conn_timeout,
                  "Idle time before a connection is closed (default 30s)");
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format,
+                 "Log lines on stderr: text (default) or json (one object a line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.set_config("--config", "",
+                 "Read flags from FILE: one 'long-flag = value' a line; flags given here win")
+      ->type_name("FILE");
+  // A key that is no flag is an error, not silently ignored.
+  app.allow_config_extras(CLI::config_extras_mode::error);
   auto* gen = app.add_subcommand("genesis", "Write a genesis file");
   std::vector<std::string> validators, allocs;
   std::string gen_out;
@@ -74,12 +91,13 @@ int main(int argc, char** argv) {
   cpc::tool::add_version_flag(app);
   if (int rc = cpc::tool::parse(app, argc, argv); rc >= 0) return rc;
   if (*gen) return write_genesis(validators, allocs, gen_out);
+  if (auto f = cpc::log::parse_format(log_format)) cpc::log::set_format(*f);
 
   auto interval = cpc::node::parse_duration(repair);
-  if (!interval) return cpc::tool::fail(interval.status().with_context("--repair-interval"));
+  if (!interval) return fail(interval.status().with_context("--repair-interval"));
   o.repair_interval = *interval;
   auto timeout = cpc::node::parse_duration(conn_timeout);
-  if (!timeout) return cpc::tool::fail(timeout.status().with_context("--connection-timeout"));
+  if (!timeout) return fail(timeout.status().with_context("--connection-timeout"));
   o.connection_timeout = std::chrono::duration_cast<std::chrono::seconds>(*timeout);
   // The signals are taken by sigwait below; every thread the node starts inherits the mask.
   sigset_t sigs;
@@ -89,11 +107,14 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   signal(SIGPIPE, SIG_IGN);
   auto node = cpc::node::Node::start(o);
-  if (!node) return cpc::tool::fail(node.status());
-  std::fprintf(stderr, "cpc-node: listening on %s, data in %s, id %s\n", (*node)->url().c_str(),
-               o.data_dir.c_str(), (*node)->id_hex().c_str());
+  if (!node) return fail(node.status());
+  cpc::log::info(
+      "listening", {{"url", (*node)->url()}, {"data_dir", o.data_dir}, {"id", (*node)->id_hex()}},
+      "listening on " + (*node)->url() + ", data in " + o.data_dir + ", id " + (*node)->id_hex());
   int sig = 0;
   sigwait(&sigs, &sig);
+  const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  cpc::log::info("stopping", {{"signal", name}}, std::string("stopping on ") + name);
   (*node)->stop();
   return 0;
 }

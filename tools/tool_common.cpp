@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cpc/log.hpp"
 #include "cpc/version.hpp"
 
 namespace cpc::tool {
@@ -16,6 +17,7 @@ std::string g_program = "cpc";
 
 void init(const char* program_name) {
   g_program = program_name;
+  log::set_program(program_name);
   if (sodium_init() < 0) {
     std::fprintf(stderr, "%s: cannot initialise libsodium\n", program_name);
     std::exit(3);

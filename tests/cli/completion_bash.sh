@@ -78,6 +78,11 @@ expect_reply "cpc-reencrypt revoke --g" --grant
 expect_reply "cpc-reencrypt grant -k sensor.k" sensor.key
 expect_reply "cpc-reencrypt grant -k sensor.key --to sensor.p" sensor.pub
 expect_reply "cpc-node gen" genesis
+expect_reply "cpc-node --log" --log-format
+expect_reply "cpc-node --log-format " json text
+expect_reply "cpc-node --log-format j" json
+expect_reply "cpc-node --config sen" sensor.key sensor.pub
+expect_reply "cpc-node --con" --config --connection-timeout
 expect_reply "cpc-node genesis --va" --validator
 
 # Every built binary, and each subcommand its --help lists: the flags offered for "-" are

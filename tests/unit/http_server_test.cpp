@@ -94,6 +94,30 @@ TEST_CASE("server routes by method and longest prefix", "[net][server]") {
   CHECK(nlohmann::json::parse(thrown->body)["error"] == "internal error: boom \"quoted\"");
 }
 
+TEST_CASE("server exact routes match one path only and win over prefixes", "[net][server]") {
+  auto s = std::make_unique<HttpServer>();
+  s->route_exact("GET", "/", [](const Request&) {
+    return Response{200, "text/html; charset=utf-8", "<p>root</p>", {{"X-Exact", "1"}}};
+  });
+  s->route_exact("GET", "/v1/status", [](const Request&) {
+    return Response{200, "text/plain", "exact status", {}};
+  });
+  s->route("GET", "/v1/", [](const Request&) { return Response{200, "text/plain", "v1", {}}; });
+  REQUIRE(s->start("127.0.0.1:0"));
+  HttpClient c;
+  auto root = c.get(url(*s, "/"));
+  REQUIRE(root);
+  CHECK(root->status == 200);
+  CHECK(root->content_type == "text/html; charset=utf-8");
+  CHECK(root->body == "<p>root</p>");
+  CHECK(c.get(url(*s, "/v1/status"))->body == "exact status");
+  CHECK(c.get(url(*s, "/v1/status/x"))->body == "v1");
+  // "/" is not a prefix: other paths are still unknown (404), for every method.
+  CHECK(c.get(url(*s, "/index.htm"))->status == 404);
+  CHECK(c.perform({"POST", url(*s, "/nothing"), {}, "x"})->status == 404);
+  CHECK(c.perform({"POST", url(*s, "/"), {}, "x"})->status == 405);
+}
+
 TEST_CASE("server refuses an oversized body with 413 before reading it", "[net][server]") {
   cpc::net::ServerOptions o;
   o.max_body = 64 * 1024;

@@ -7,10 +7,13 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "cpc/chain/remote.hpp"
 #include "cpc/chain_client.hpp"
 #include "cpc/chain_store.hpp"
+#include "cpc/hex.hpp"
+#include "cpc/http_client.hpp"
 #include "cpc/http_get.hpp"
 #include "cpc/node.hpp"
 
@@ -81,5 +84,98 @@ TEST_CASE("node chain: a single validator commits a registration alone", "[node]
   auto missing = cpc::net::http_get(url + "/v1/tx/" + std::string(64, '0'));
   REQUIRE(missing);
   CHECK(missing->status == 404);
+  (*node)->stop();
+}
+
+TEST_CASE("node: the explorer page, the latest blocks, peers and metrics", "[node][chain]") {
+  TempDir dir;
+  cpc::node::NodeOptions o;
+  o.data_dir = dir.path;
+  o.listen = "127.0.0.1:0";
+  auto node = cpc::node::Node::start(o);
+  REQUIRE(node);
+  const std::string url = (*node)->url();
+  cpc::net::HttpClient http;
+
+  auto page = http.get(url + "/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->content_type == "text/html; charset=utf-8");
+  CHECK(page->body.find("<script src=\"/explorer.js\"") != std::string::npos);
+  auto js = http.get(url + "/explorer.js");
+  REQUIRE(js);
+  CHECK(js->content_type == "text/javascript; charset=utf-8");
+  CHECK(js->body.find("/v1/chain/recent") != std::string::npos);
+  auto css = http.get(url + "/explorer.css");
+  REQUIRE(css);
+  CHECK(css->content_type == "text/css; charset=utf-8");
+  // Nothing is loaded from elsewhere.
+  for (const auto* body : {&page->body, &js->body, &css->body}) {
+    CHECK(body->find("http://") == std::string::npos);
+    CHECK(body->find("https://") == std::string::npos);
+  }
+  CHECK(http.get(url + "/index.html")->status == 404);
+
+  auto sk = cpc::keys::SecretKey::generate();
+  const std::string cid = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+  auto tx = cpc::client::register_data(url, sk, cid, 11, std::chrono::seconds(120));
+  REQUIRE(tx);
+
+  auto recent = http.get(url + "/v1/chain/recent?limit=3");
+  REQUIRE(recent);
+  REQUIRE(recent->status == 200);
+  auto r = nlohmann::json::parse(recent->body);
+  CHECK(r["type"] == "cpc/recent-blocks");
+  REQUIRE(r["blocks"].size() >= 1);
+  CHECK(r["blocks"].size() <= 3);
+  CHECK(r["blocks"][0]["height"] == r["height"]);
+
+  // The block of the registration, found among the blocks with transactions; again after a
+  // restart (the index is rebuilt from the stored blocks).
+  auto find_tx = [&](const std::string& base) {
+    auto w = http.get(base + "/v1/chain/recent?txs=1");
+    REQUIRE(w);
+    REQUIRE(w->status == 200);
+    auto j = nlohmann::json::parse(w->body);
+    for (const auto& b : j["blocks"]) {
+      CHECK_FALSE(b["txs"].empty());
+      for (const auto& t : b["txs"]) {
+        if (t["id"] == *tx) {
+          CHECK(t["op"] == "data.register");
+          CHECK(t["body"]["cid"] == cid);
+          CHECK(t["from"] == cpc::hex::encode(sk.public_key().sign));
+          CHECK_FALSE(t.contains("sig"));
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  CHECK(find_tx(url));
+  CHECK(http.get(url + "/v1/chain/recent?limit=0")->status == 400);
+  CHECK(http.get(url + "/v1/chain/recent?limit=51")->status == 400);
+  CHECK(http.get(url + "/v1/chain/recent?limit=x")->status == 400);
+
+  auto peers = http.get(url + "/v1/peers");
+  REQUIRE(peers);
+  auto p = nlohmann::json::parse(peers->body);
+  CHECK(p["count"] == 0);
+  CHECK(p["peers"].empty());
+
+  auto metrics = http.get(url + "/metrics");
+  REQUIRE(metrics);
+  const std::string& m = metrics->body;
+  CHECK(m.find("\ncpc_chain_height ") != std::string::npos);
+  CHECK(m.find("\ncpc_mempool_size ") != std::string::npos);
+  CHECK(m.find("\ncpc_commit_latency_seconds_count ") != std::string::npos);
+  CHECK(m.find("\ncpc_reencryptions_total{result=\"refused\"} 0\n") != std::string::npos);
+  CHECK(m.find("cpc_request_duration_seconds_bucket{endpoint=\"chain_recent\",le=\"+Inf\"}") !=
+        std::string::npos);
+  CHECK(m.find("cpc_requests_total{endpoint=\"explorer\",status=\"200\"} 3") != std::string::npos);
+
+  (*node)->stop();
+  node = cpc::node::Node::start(o);
+  REQUIRE(node);
+  CHECK(find_tx((*node)->url()));
   (*node)->stop();
 }

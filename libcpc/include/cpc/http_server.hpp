@@ -95,6 +95,10 @@ class HttpServer {
   // suspended meanwhile. At most blocking_threads such handlers run at once; the others
   // queue. REQUIRES: start() not called yet.
   void route_blocking(std::string method, std::string prefix, Handler handler);
+  // As route(), for the one path `path` only (not a prefix): "/" answers "/" and leaves
+  // other unknown paths to 404. An exact route wins over every prefix route.
+  // REQUIRES: start() not called yet.
+  void route_exact(std::string method, std::string path, Handler handler);
 
   // Listens on "HOST:PORT" (HOST an IPv4 address; PORT 0 lets the OS choose, see port())
   // and starts the worker threads. Errors: kBadInput for a malformed address, kIo naming
@@ -114,6 +118,7 @@ class HttpServer {
     std::string method, prefix;
     Handler handler;
     bool blocking = false;
+    bool exact = false;  // route_exact(): the whole path, not a prefix
   };
 
  private:

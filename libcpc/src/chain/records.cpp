@@ -7,6 +7,7 @@
 
 #include "cpc/chain/merkle.hpp"
 #include "cpc/hex.hpp"
+#include "cpc/log.hpp"
 #include "fields.hpp"
 
 namespace cpc::chain::detail {
@@ -30,8 +31,8 @@ void check(const F& f, std::string_view what) {
 }  // namespace
 
 void corrupt(std::string_view what) {
-  std::fprintf(stderr, "cpc: corrupt chain state (%.*s)\n", static_cast<int>(what.size()),
-               what.data());
+  log::error("corrupt chain state", {{"what", std::string(what)}},
+             "corrupt chain state (" + std::string(what) + ")");
   std::abort();
 }
 

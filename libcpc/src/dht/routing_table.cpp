@@ -156,12 +156,12 @@ std::vector<Contact> RoutingTable::closest(const NodeId& target, std::size_t n,
   std::lock_guard lock(mu_);
   std::vector<std::pair<DistanceKey, const Contact*>> found;
   // Equal distances to target are equal ids: compare keys rather than ids.
-  const std::optional<DistanceKey> skip =
-      exclude != nullptr ? std::optional(distance_key(*exclude, target)) : std::nullopt;
+  const bool has_skip = exclude != nullptr;
+  const DistanceKey skip = has_skip ? distance_key(*exclude, target) : DistanceKey{};
   auto take = [&](const Bucket& b) {
     for (const auto& e : b.live) {
       const DistanceKey d = distance_key(e.contact.id, target);
-      if (!skip || !(d == *skip)) found.emplace_back(d, &e.contact);
+      if (!has_skip || !(d == skip)) found.emplace_back(d, &e.contact);
     }
   };
   // Buckets fall into groups ordered by distance to target, each group entirely closer

@@ -161,9 +161,13 @@ const HttpServer::Route* select(const std::vector<HttpServer::Route>& routes, co
   const HttpServer::Route* best = nullptr;
   bool path_known = false;
   for (const auto& r : routes) {
-    if (req.path.compare(0, r.prefix.size(), r.prefix) != 0) continue;
+    if (r.exact ? req.path != r.prefix : req.path.compare(0, r.prefix.size(), r.prefix) != 0) {
+      continue;
+    }
     path_known = true;
-    if (r.method == req.method && (best == nullptr || r.prefix.size() > best->prefix.size())) {
+    if (r.method == req.method &&
+        (best == nullptr || (r.exact && !best->exact) ||
+         (r.exact == best->exact && r.prefix.size() > best->prefix.size()))) {
       best = &r;
     }
   }
@@ -294,6 +298,10 @@ void HttpServer::route(std::string method, std::string prefix, Handler handler) 
 
 void HttpServer::route_blocking(std::string method, std::string prefix, Handler handler) {
   routes_.push_back({std::move(method), std::move(prefix), std::move(handler), true});
+}
+
+void HttpServer::route_exact(std::string method, std::string path, Handler handler) {
+  routes_.push_back({std::move(method), std::move(path), std::move(handler), false, true});
 }
 
 Status HttpServer::start(const std::string& listen) {

@@ -9,6 +9,7 @@
 
 #include "cpc/chain/verify.hpp"
 #include "cpc/hex.hpp"
+#include "cpc/log.hpp"
 
 namespace cpc::node {
 
@@ -42,6 +43,30 @@ Result<std::uint64_t> path_height(const std::string& path, const std::string& pr
   return std::stoull(rest);
 }
 
+// A committed block as GET /v1/chain/recent lists it: the header's main fields and every
+// transaction without its signature, with its id.
+nlohmann::json block_brief(const chain::CommittedBlock& cb) {
+  const chain::BlockHeader& hd = cb.block.header;
+  nlohmann::json txs = nlohmann::json::array();
+  for (const auto& tx : cb.block.txs) {
+    const std::string rec = chain::tx_record(tx);
+    nlohmann::json t = nlohmann::json::parse(rec);
+    t.erase("sig");
+    t.erase("type");
+    t.erase("chain");
+    t["id"] = chain::to_hex(chain::tx_id_of_record(rec));
+    txs.push_back(std::move(t));
+  }
+  return {{"height", hd.height},
+          {"hash", chain::to_hex(cb.commit.block)},
+          {"time", hd.time_ms},
+          {"round", hd.round},
+          {"proposer", hex::encode(hd.proposer)},
+          {"precommits", cb.commit.precommits.size()},
+          {"evidence", cb.block.evidence.size()},
+          {"txs", std::move(txs)}};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ChainNode>> ChainNode::open(NodeImpl& node, const std::string& dir,
@@ -55,6 +80,14 @@ Result<std::unique_ptr<ChainNode>> ChainNode::open(NodeImpl& node, const std::st
   CPC_RETURN_IF_ERROR(state.status().with_context("chain in " + dir));
   c->state_ = std::move(*state);
   c->mempool_ = std::make_unique<chain::Mempool>(*c->state_);
+  // The index of recent blocks with transactions, from the latest blocks on disk.
+  const std::uint64_t head = c->state_->height();
+  for (std::uint64_t h = head; h >= 1 && head - h < kTxIndexScan; --h) {
+    auto cb = c->state_->block_at(h);
+    CPC_RETURN_IF_ERROR(cb);
+    if (!cb->block.txs.empty()) c->tx_heights_.push_front(h);
+    if (c->tx_heights_.size() == kTxIndexSize) break;
+  }
   c->validator_ = c->state_->validators().index_of(key.public_key().sign).has_value();
   c->key_ = std::make_unique<keys::SecretKey>(std::move(key));
   chain::ConsensusConfig cfg;
@@ -110,8 +143,14 @@ void ChainNode::gossip(std::string path, std::string body) {
   gossip_cv_.notify_one();
 }
 
+ChainNode::Stats ChainNode::stats() {
+  std::lock_guard lock(mu_);
+  return {state_->height(), engine_->round(), mempool_->size()};
+}
+
 void ChainNode::engine_loop() {
   std::vector<chain::Action> out;
+  height_began_ms_ = now_ms();
   {
     std::lock_guard lock(mu_);
     out = engine_->start(now_ms());
@@ -171,12 +210,25 @@ void ChainNode::handle(std::vector<chain::Action>& actions) {
     } else if (auto* t = std::get_if<chain::ScheduleTimeout>(&a)) {
       timeouts_.push_back(t->timeout);
     } else if (auto* c = std::get_if<chain::Committed>(&a)) {
+      // The next height begins now.
+      const std::uint64_t now = now_ms();
+      const std::uint64_t took = now > height_began_ms_ ? now - height_began_ms_ : 0;
+      node_.metrics.observe_commit(static_cast<double>(took) / 1000.0);
+      height_began_ms_ = now;
+      if (!c->block.block.txs.empty()) {
+        std::lock_guard lock(mu_);
+        tx_heights_.push_back(c->block.block.header.height);
+        if (tx_heights_.size() > kTxIndexSize) tx_heights_.pop_front();
+      }
       // Blocks with transactions, and every 1000th: an idle chain commits empty blocks.
       const auto& h = c->block.block.header;
       if (c->block.block.txs.empty() && h.height % 1000 != 0) continue;
-      std::fprintf(stderr, "cpc-node: committed block %llu (%zu txs) %s\n",
-                   static_cast<unsigned long long>(h.height), c->block.block.txs.size(),
-                   chain::short_hex(c->block.commit.block).c_str());
+      const std::size_t txs = c->block.block.txs.size();
+      log::info(
+          "committed block",
+          {{"height", h.height}, {"txs", txs}, {"block", chain::to_hex(c->block.commit.block)}},
+          "committed block " + std::to_string(h.height) + " (" + std::to_string(txs) + " txs) " +
+              chain::short_hex(c->block.commit.block));
     } else if (auto* r = std::get_if<chain::RequestBlocks>(&a)) {
       {
         std::lock_guard lock(q_mu_);
@@ -184,7 +236,8 @@ void ChainNode::handle(std::vector<chain::Action>& actions) {
       }
       sync_cv_.notify_one();
     } else if (auto* h = std::get_if<chain::Halt>(&a)) {
-      std::fprintf(stderr, "cpc-node: chain halted: %s\n", h->status.message().c_str());
+      log::error("chain halted", {{"reason", h->status.message()}},
+                 "chain halted: " + h->status.message());
       std::lock_guard lock(mu_);
       halted_ = true;
     }
@@ -385,6 +438,44 @@ void ChainNode::add_routes(const RouteAdder& add) {
   };
   add("GET", "/v1/chain/blocks/", "chain_blocks", true, block("/v1/chain/blocks/"));
   add("GET", "/v1/blocks/", "blocks_get", true, block("/v1/blocks/"));
+
+  // The latest blocks in brief, newest first, each transaction with its id (the explorer's
+  // view, docs/node-api.md §10): ?limit=N (1-50, default 10); ?txs=1: only blocks that hold
+  // transactions, from the index of recent ones.
+  add("GET", "/v1/chain/recent", "chain_recent", true, [this](const Request& r) {
+    std::uint64_t limit = 10;
+    if (auto it = r.query.find("limit"); it != r.query.end()) {
+      const std::string& v = it->second;
+      if (v.empty() || v.size() > 2 || v.find_first_not_of("0123456789") != v.npos ||
+          std::stoull(v) < 1 || std::stoull(v) > 50) {
+        return Response::error(400, "bad limit (1 to 50)");
+      }
+      limit = std::stoull(v);
+    }
+    const auto txs = r.query.find("txs");
+    const bool with_txs = txs != r.query.end() && txs->second != "0";
+    std::lock_guard lock(mu_);
+    const std::uint64_t head = state_->height();
+    std::vector<std::uint64_t> heights;
+    if (with_txs) {
+      for (auto it = tx_heights_.rbegin(); it != tx_heights_.rend() && heights.size() < limit;
+           ++it) {
+        heights.push_back(*it);
+      }
+    } else {
+      for (std::uint64_t h = head; h >= 1 && heights.size() < limit; --h) heights.push_back(h);
+    }
+    nlohmann::json blocks = nlohmann::json::array();
+    for (const std::uint64_t h : heights) {
+      auto cb = state_->block_at(h);
+      if (!cb) return Response::from_status(cb.status());
+      blocks.push_back(block_brief(*cb));
+    }
+    return Response::json(200, {{"type", "cpc/recent-blocks"},
+                                {"chain", state_->genesis().chain},
+                                {"height", head},
+                                {"blocks", std::move(blocks)}});
+  });
 
   add("GET", "/v1/chain/genesis", "chain_genesis", false, [this](const Request&) {
     return Response{200, "application/json", chain::genesis_record(state_->genesis()), {}};

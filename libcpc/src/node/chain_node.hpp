@@ -36,8 +36,14 @@ class ChainNode {
   void start();  // the engine, gossip and sync threads
   void stop();   // idempotent
   // Re-encryption requests answered so far (docs/sharing.md §3): 200s, and the others.
-  std::uint64_t reencryptions_served() const { return proxy_ ? proxy_->served() : 0; }
-  std::uint64_t reencryptions_refused() const { return proxy_ ? proxy_->refused() : 0; }
+
+  // What GET /metrics reports of the chain.
+  struct Stats {
+    std::uint64_t height = 0;   // committed
+    std::uint64_t round = 0;    // of the height being decided
+    std::uint64_t mempool = 0;  // pending transactions
+  };
+  Stats stats();
 
  private:
   using Inbound =
@@ -65,11 +71,17 @@ class ChainNode {
   std::unique_ptr<keys::SecretKey> key_;
   bool validator_ = false;
 
-  std::mutex mu_;  // guards the three below
+  std::mutex mu_;  // guards the members below, to tx_heights_
   std::unique_ptr<chain::ChainState> state_;
   std::unique_ptr<chain::Mempool> mempool_;
   std::unique_ptr<chain::Consensus> engine_;
   bool halted_ = false;
+  // Heights of the latest blocks that hold transactions, oldest first (GET
+  // /v1/chain/recent?txs=1): at most kTxIndexSize, found among the last kTxIndexScan blocks
+  // at start and then kept up as blocks commit.
+  static constexpr std::size_t kTxIndexSize = 256;
+  static constexpr std::uint64_t kTxIndexScan = 10'000;
+  std::deque<std::uint64_t> tx_heights_;
 
   std::mutex q_mu_;  // guards the queues and flags below
   std::condition_variable inbox_cv_, gossip_cv_, sync_cv_;
@@ -81,6 +93,7 @@ class ChainNode {
   std::unique_ptr<proxy::Proxy> proxy_;  // made in add_share_routes()
 
   std::vector<chain::Timeout> timeouts_;  // engine thread only
+  std::uint64_t height_began_ms_ = 0;     // engine thread only: for the commit latency
   std::vector<std::thread> threads_;
 };
 

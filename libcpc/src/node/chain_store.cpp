@@ -9,7 +9,20 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "cpc/log.hpp"
+
 namespace cpc::node {
+
+namespace {
+
+// A failed read of the chain store: the state cannot be trusted; stop here.
+[[noreturn]] void read_failed(const Status& s) {
+  log::error("chain store read failed", {{"error", s.message()}},
+             "chain store read failed: " + s.message());
+  std::abort();
+}
+
+}  // namespace
 
 Result<std::unique_ptr<LmdbStateStore>> LmdbStateStore::open(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -33,11 +46,10 @@ std::optional<std::string> LmdbStateStore::get(std::string_view key) const {
       if (!v->has_value()) return std::nullopt;
       return std::string(as_chars(**v));
     }
-    std::fprintf(stderr, "cpc-node: chain store read failed: %s\n", v.status().message().c_str());
+    read_failed(v.status());
   } else {
-    std::fprintf(stderr, "cpc-node: chain store read failed: %s\n", txn.status().message().c_str());
+    read_failed(txn.status());
   }
-  std::abort();
 }
 
 Status LmdbStateStore::commit(const chain::WriteBatch& batch) {

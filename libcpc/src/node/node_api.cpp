@@ -3,6 +3,7 @@
 // answers from the local store when it can, and goes to the replica set (node_replicate.cpp)
 // when it must. Handlers that wait on other nodes are registered as blocking routes, so the
 // server's event loops never wait on the network.
+#include <chrono>
 #include <future>
 #include <nlohmann/json.hpp>
 
@@ -66,8 +67,11 @@ void NodeImpl::add_routes() {
   auto add = [this](const char* method, const char* prefix, const char* endpoint, bool blocking,
                     std::function<Response(const Request&)> h) {
     auto counted = [this, endpoint, h = std::move(h)](const Request& r) {
+      const auto began = std::chrono::steady_clock::now();
       Response resp = h(r);
-      metrics.count(endpoint, resp.status);
+      metrics.count(
+          endpoint, resp.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
       return resp;
     };
     if (blocking) {
@@ -90,17 +94,25 @@ void NodeImpl::add_routes() {
   });
 
   add("GET", "/metrics", "metrics", false, [this](const Request&) {
-    const std::uint64_t served = chain ? chain->reencryptions_served() : 0;
-    const std::uint64_t refused = chain ? chain->reencryptions_refused() : 0;
-    std::string text =
-        metrics.render({{"cpc_blobs_stored", {store->blobs(), "gauge"}},
-                        {"cpc_stored_bytes", {store->bytes(), "gauge"}},
-                        {"cpc_records_stored", {store->records(), "gauge"}},
-                        {"cpc_dht_peers", {peer_count(), "gauge"}},
-                        {"cpc_repair_pushes_total", {repair_pushes, "counter"}},
-                        {"cpc_reencryptions_total{result=\"served\"}", {served, "counter"}},
-                        {"cpc_reencryptions_total{result=\"refused\"}", {refused, "counter"}}});
-    return Response{200, "text/plain; version=0.0.4", std::move(text), {}};
+    Metrics::Values values = {{"cpc_blobs_stored", {store->blobs(), "gauge"}},
+                              {"cpc_stored_bytes", {store->bytes(), "gauge"}},
+                              {"cpc_records_stored", {store->records(), "gauge"}},
+                              {"cpc_dht_peers", {peer_count(), "gauge"}},
+                              {"cpc_repair_pushes_total", {repair_pushes, "counter"}}};
+    if (chain) {
+      const ChainNode::Stats c = chain->stats();
+      values.push_back({"cpc_chain_height", {c.height, "gauge"}});
+      values.push_back({"cpc_chain_round", {c.round, "gauge"}});
+      values.push_back({"cpc_mempool_size", {c.mempool, "gauge"}});
+    }
+    return Response{200, "text/plain; version=0.0.4", metrics.render(values), {}};
+  });
+
+  // The routing table (docs/node-api.md §2a): the explorer's peer list.
+  add("GET", "/v1/peers", "peers", false, [this](const Request&) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : all_peers()) list.push_back({{"id", hex_id(p.id)}, {"url", p.url}});
+    return Response::json(200, {{"type", "cpc/peers"}, {"count", list.size()}, {"peers", list}});
   });
 
   add("PUT", "/v1/blobs/", "blobs_put", true, [this](const Request& r) {
@@ -239,6 +251,7 @@ void NodeImpl::add_routes() {
   add_dht_routes(add);
   add_object_routes(add);
   if (chain) chain->add_routes(add);
+  add_explorer_routes();
 }
 
 }  // namespace cpc::node

@@ -66,6 +66,7 @@ class NodeImpl {
 
   void add_routes();
   void add_dht_routes(const RouteAdder& add);  // node_dht.cpp
+  void add_explorer_routes();                  // explorer.cpp: GET / and its assets
 
   // --- node_objects.cpp ---
   // A block from this node's store, else a verified copy from the network; kRefused
@@ -76,7 +77,7 @@ class NodeImpl {
                                     std::uint64_t max_size);
   // POST /v1/sum (docs/sharing.md §5).
   void add_object_routes(const RouteAdder& add);
-  Status start_network();                      // DHT, bootstrap, background threads
+  Status start_network();  // DHT, bootstrap, background threads
   void stop();
 
   // --- node_replicate.cpp ---

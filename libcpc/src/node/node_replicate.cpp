@@ -5,13 +5,12 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-
 #include "chain_node.hpp"
 #include "cpc/dht.hpp"
 #include "cpc/dht_http.hpp"
 #include "cpc/io.hpp"
 #include "cpc/json.hpp"
+#include "cpc/log.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {
@@ -69,7 +68,8 @@ void NodeImpl::save_peers() {
   const std::string text = nlohmann::json{{"type", "cpc/peers"}, {"peers", list}}.dump() + "\n";
   io::OutputFile out;
   if (out.open(peers_path(), 0600) && out.write(text) && out.commit()) return;
-  std::fprintf(stderr, "cpc-node: could not save %s\n", peers_path().c_str());
+  log::write(log::Level::kWarn, "could not save peers", {{"path", peers_path()}},
+             "could not save " + peers_path());
 }
 
 std::vector<dht::Contact> NodeImpl::saved_peers() const {
@@ -102,8 +102,9 @@ Status NodeImpl::start_network() {
     while (!base.empty() && base.back() == '/') base.pop_back();
     auto r = http.get(base + "/v1/status");
     if (!r && !saved_peers().empty()) {  // its saved peers may still find the network
-      std::fprintf(stderr, "cpc-node: --bootstrap %s: %s; trying the saved peers\n", base.c_str(),
-                   r.status().message().c_str());
+      log::write(log::Level::kWarn, "bootstrap node unreachable",
+                 {{"bootstrap", base}, {"error", r.status().message()}},
+                 "--bootstrap " + base + ": " + r.status().message() + "; trying the saved peers");
       continue;
     }
     if (!r) return r.status().with_context("--bootstrap");
@@ -121,7 +122,10 @@ Status NodeImpl::start_network() {
     Status st = dht_->dht.bootstrap(seeds);
     // Given seeds that answered /v1/status must bootstrap; saved ones may all be gone.
     if (!st && given > 0) return st.with_context("bootstrap");
-    if (!st) std::fprintf(stderr, "cpc-node: none of the saved peers answered yet\n");
+    if (!st) {
+      log::write(log::Level::kWarn, "no saved peer answered", nullptr,
+                 "none of the saved peers answered yet");
+    }
   }
   auto loop = [this](std::chrono::milliseconds period, std::function<void()> work) {
     return std::thread([this, period, work = std::move(work)] {

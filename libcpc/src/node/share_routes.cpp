@@ -144,8 +144,11 @@ void ChainNode::add_share_routes(const RouteAdder& add) {
     return Response{200, "application/json", share::grants_record(grantee, cid, height, list), {}};
   });
 
-  add("POST", "/v1/reencrypt", "reencrypt", true,
-      [this](const Request& r) { return proxy_->handle(r.body); });
+  add("POST", "/v1/reencrypt", "reencrypt", true, [this](const Request& r) {
+    Response resp = proxy_->handle(r.body);
+    node_.metrics.count_reencryption(resp.status == 200);
+    return resp;
+  });
 }
 
 }  // namespace cpc::node
