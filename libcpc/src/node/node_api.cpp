@@ -116,6 +116,7 @@ void NodeImpl::add_routes() {
   });
 
   add("PUT", "/v1/blobs/", "blobs_put", true, [this](const Request& r) {
+    if (!network_ready) return Response::error(503, "starting: joining the network");
     auto c = path_cid(r.path, "/v1/blobs/", nullptr);
     if (!c) return Response::error(400, c.status().message());
     if (auto v = verify_block(*c, as_bytes(r.body)); !v) return Response::from_status(v);
@@ -190,6 +191,7 @@ void NodeImpl::add_routes() {
   });
 
   add("PUT", "/v1/records/", "records_put", true, [this](const Request& r) {
+    if (!network_ready) return Response::error(503, "starting: joining the network");
     auto key = parse_key(std::string_view(r.path).substr(std::string("/v1/records/").size()));
     if (!key) return Response::error(400, key.status().message());
     auto rec = record::parse(r.body);

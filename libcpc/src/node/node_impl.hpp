@@ -59,6 +59,9 @@ class NodeImpl {
   std::atomic<std::uint64_t> repair_pushes{0};
   // Set once another node has been seen: from then on a write needs two copies (§3).
   std::atomic<bool> networked{false};
+  // Set when start_network() has joined (or found no one to join): client writes before it
+  // get 503, so that no write is acknowledged on a half-known replica set (§3).
+  std::atomic<bool> network_ready{false};
   std::unique_ptr<ChainNode> chain;  // opened before add_routes(), started after the server
 
   explicit NodeImpl(const NodeOptions& o);
@@ -94,10 +97,11 @@ class NodeImpl {
   // Which of `peers` hold `key` (find_value); self answered locally.
   std::vector<bool> ask_holders(const Key& key, const std::vector<Peer>& peers);
   std::size_t peer_count();
-  // DATA_DIR/peers.json: written every 10 s and at stop, read at start (node-api.md §8).
+  // DATA_DIR/peers.json: written within 2 s of a change and at stop, read at start (§8).
   std::string peers_path() const;
   void save_peers();
   std::vector<dht::Contact> saved_peers() const;
+  std::string saved_text_;  // what save_peers() last wrote (one thread at a time: the loop, then stop())
   // Every node in the routing table (self excluded): where chain messages are gossiped.
   std::vector<Peer> all_peers();
   void observe(const Peer& p);

@@ -66,6 +66,8 @@ void NodeImpl::save_peers() {
   for (const auto& p : all_peers()) list.push_back({{"id", hex_id(p.id)}, {"url", p.url}});
   if (list.empty()) return;  // never forget a network because of a moment alone
   const std::string text = nlohmann::json{{"type", "cpc/peers"}, {"peers", list}}.dump() + "\n";
+  if (text == saved_text_) return;
+  saved_text_ = text;
   io::OutputFile out;
   if (out.open(peers_path(), 0600) && out.write(text) && out.commit()) return;
   log::write(log::Level::kWarn, "could not save peers", {{"path", peers_path()}},
@@ -118,6 +120,10 @@ Status NodeImpl::start_network() {
   }
   const std::size_t given = seeds.size();
   for (const auto& c : saved_peers()) seeds.push_back(c);
+  // A node that was ever part of a network stays one, even if it restarts alone: its
+  // writes still need two copies (§3). A fault run found a restarted node, alone for a
+  // moment, acknowledging a single copy that its next lost disk destroyed.
+  if (!seeds.empty()) networked = true;
   if (!seeds.empty()) {
     Status st = dht_->dht.bootstrap(seeds);
     // Given seeds that answered /v1/status must bootstrap; saved ones may all be gone.
@@ -137,10 +143,11 @@ Status NodeImpl::start_network() {
       }
     });
   };
+  network_ready = true;
   background_.push_back(loop(options.refresh_interval, [this] { dht_->dht.refresh(); }));
-  // Every 10 s: save the peers; alone although it had a network, knock on its saved peers
-  // again (they may have dropped this node from their tables while it was down).
-  background_.push_back(loop(std::chrono::seconds(10), [this] {
+  // Every 2 s: save the peers when they changed; alone although it had a network, knock on
+  // its saved peers again (they may have dropped this node from their tables meanwhile).
+  background_.push_back(loop(std::chrono::seconds(2), [this] {
     if (dht_->dht.table().size() == 0) {
       auto again = saved_peers();
       if (!again.empty()) (void)dht_->dht.bootstrap(again);
@@ -153,7 +160,6 @@ Status NodeImpl::start_network() {
 
 void NodeImpl::stop() {
   if (chain) chain->stop();
-  save_peers();
   {
     std::lock_guard lock(bg_mu_);
     stopping_ = true;
@@ -164,6 +170,7 @@ void NodeImpl::stop() {
     if (t.joinable()) t.join();
   }
   background_.clear();
+  save_peers();  // after the loop that also saves them has ended
   chain.reset();
   store.reset();
 }
