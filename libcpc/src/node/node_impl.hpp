@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -101,7 +102,10 @@ class NodeImpl {
   std::string peers_path() const;
   void save_peers();
   std::vector<dht::Contact> saved_peers() const;
-  std::string saved_text_;  // what save_peers() last wrote (one thread at a time: the loop, then stop())
+  // What save_peers() last wrote, and every node known (peers.json); used by one thread at
+  // a time: start_network(), then the 2 s loop, then stop().
+  std::string saved_text_;
+  std::map<Key, std::string> known_;
   // Every node in the routing table (self excluded): where chain messages are gossiped.
   std::vector<Peer> all_peers();
   void observe(const Peer& p);

@@ -57,14 +57,22 @@ std::string NodeImpl::peers_path() const {
   return options.data_dir + "/peers.json";
 }
 
-// DATA_DIR/peers.json (docs/node-api.md §8): the routing table's contacts, rewritten
-// atomically, so that a restarted node finds its network again even when every other node
-// dropped it from its routing table while it was down.
+// DATA_DIR/peers.json (docs/node-api.md §8): every node this one has known (the routing
+// table's contacts, merged into known_, at most 256), rewritten atomically, so that a
+// restarted node finds its network again even when every other node dropped it from its
+// routing table while it was down, and two sides of a healed partition find each other.
 void NodeImpl::save_peers() {
   if (!dht_) return;
+  const std::vector<Peer> table = all_peers();
+  for (const auto& p : table) known_[p.id] = p.url;
+  for (auto it = known_.begin(); known_.size() > 256 && it != known_.end();) {
+    const bool in_table =
+        std::any_of(table.begin(), table.end(), [&](const Peer& p) { return p.id == it->first; });
+    it = in_table ? std::next(it) : known_.erase(it);
+  }
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& p : all_peers()) list.push_back({{"id", hex_id(p.id)}, {"url", p.url}});
-  if (list.empty()) return;  // never forget a network because of a moment alone
+  for (const auto& [pid, purl] : known_) list.push_back({{"id", hex_id(pid)}, {"url", purl}});
+  if (list.empty()) return;
   const std::string text = nlohmann::json{{"type", "cpc/peers"}, {"peers", list}}.dump() + "\n";
   if (text == saved_text_) return;
   saved_text_ = text;
@@ -120,6 +128,7 @@ Status NodeImpl::start_network() {
   }
   const std::size_t given = seeds.size();
   for (const auto& c : saved_peers()) seeds.push_back(c);
+  for (const auto& c : seeds) known_[c.id] = c.url;
   // A node that was ever part of a network stays one, even if it restarts alone: its
   // writes still need two copies (§3). A fault run found a restarted node, alone for a
   // moment, acknowledging a single copy that its next lost disk destroyed.
@@ -145,12 +154,18 @@ Status NodeImpl::start_network() {
   };
   network_ready = true;
   background_.push_back(loop(options.refresh_interval, [this] { dht_->dht.refresh(); }));
-  // Every 2 s: save the peers when they changed; alone although it had a network, knock on
-  // its saved peers again (they may have dropped this node from their tables meanwhile).
-  background_.push_back(loop(std::chrono::seconds(2), [this] {
-    if (dht_->dht.table().size() == 0) {
-      auto again = saved_peers();
-      if (!again.empty()) (void)dht_->dht.bootstrap(again);
+  // Every 2 s: save the peers when they changed. Known nodes missing from the routing
+  // table — dropped after failed requests, as during a partition or a restart — are knocked
+  // on again: every 2 s when alone, every 10 s otherwise. Without this, the two sides of a
+  // healed partition, having dropped each other, stayed apart (a fault run found it).
+  background_.push_back(loop(std::chrono::seconds(2), [this, tick = 0]() mutable {
+    const bool alone = dht_->dht.table().size() == 0;
+    if (alone || ++tick % 5 == 0) {
+      std::vector<dht::Contact> missing;
+      for (const auto& [pid, purl] : known_) {
+        if (!dht_->dht.table().contains(pid)) missing.push_back({pid, purl});
+      }
+      if (!missing.empty()) (void)dht_->dht.bootstrap(missing);
     }
     save_peers();
   }));
