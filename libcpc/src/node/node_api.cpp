@@ -5,6 +5,7 @@
 // server's event loops never wait on the network.
 #include <chrono>
 #include <future>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "chain_node.hpp"
@@ -62,6 +63,15 @@ std::optional<Peer> header_peer(const Request& r) {
 
 }  // namespace
 
+// A client write that arrives while the node is still joining its network waits for the
+// join (at most 30 s; the write routes run on worker threads), then goes on.
+bool NodeImpl::wait_network_ready() {
+  for (int i = 0; i < 300 && !network_ready; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return network_ready;
+}
+
 void NodeImpl::add_routes() {
   // Every route counts its answers for /metrics under its endpoint name.
   auto add = [this](const char* method, const char* prefix, const char* endpoint, bool blocking,
@@ -116,10 +126,11 @@ void NodeImpl::add_routes() {
   });
 
   add("PUT", "/v1/blobs/", "blobs_put", true, [this](const Request& r) {
-    if (!network_ready) return Response::error(503, "starting: joining the network");
     auto c = path_cid(r.path, "/v1/blobs/", nullptr);
     if (!c) return Response::error(400, c.status().message());
     if (auto v = verify_block(*c, as_bytes(r.body)); !v) return Response::from_status(v);
+    // Malformed input is answered first; a valid write waits for the network (§3).
+    if (!wait_network_ready()) return Response::error(503, "starting: joining the network");
     const std::string cid_text = cid::to_string(*c);
     // The local commit (an fsync) and the replica set's lookup and commits run at the same
     // time; the answer waits for both (docs/node-api.md §3 "Acknowledged").
@@ -191,7 +202,6 @@ void NodeImpl::add_routes() {
   });
 
   add("PUT", "/v1/records/", "records_put", true, [this](const Request& r) {
-    if (!network_ready) return Response::error(503, "starting: joining the network");
     auto key = parse_key(std::string_view(r.path).substr(std::string("/v1/records/").size()));
     if (!key) return Response::error(400, key.status().message());
     auto rec = record::parse(r.body);
@@ -199,6 +209,7 @@ void NodeImpl::add_routes() {
     if (record::record_key(rec->signer, rec->name) != *key) {
       return Response::error(400, "record key does not match signer and name");
     }
+    if (!wait_network_ready()) return Response::error(503, "starting: joining the network");
     auto added = store->put_record(*rec);
     if (!added) return Response::from_status(added.status());
     const std::string body = record::to_json(*rec);

@@ -60,9 +60,10 @@ class NodeImpl {
   std::atomic<std::uint64_t> repair_pushes{0};
   // Set once another node has been seen: from then on a write needs two copies (§3).
   std::atomic<bool> networked{false};
-  // Set when start_network() has joined (or found no one to join): client writes before it
-  // get 503, so that no write is acknowledged on a half-known replica set (§3).
+  // Set when start_network() has joined (or found no one to join): client writes wait for
+  // it, so that no write is acknowledged on a half-known replica set (§3).
   std::atomic<bool> network_ready{false};
+  bool wait_network_ready();  // node_api.cpp
   std::unique_ptr<ChainNode> chain;  // opened before add_routes(), started after the server
 
   explicit NodeImpl(const NodeOptions& o);
