@@ -44,13 +44,13 @@ Result<std::string> submit_tx(const std::string& node, const chain::Tx& tx);
 Result<std::uint64_t> wait_committed(const std::string& node, const std::string& id,
                                      std::chrono::milliseconds timeout);
 struct Committed {
-  std::string id;           // the transaction id (64 hex)
+  std::string id;            // the transaction id (64 hex)
   std::uint64_t height = 0;  // of the block that committed it
 };
 // Fills in `tx`'s chain id and the signer's next nonce, signs it with `sk`, submits it and
 // waits for its commit.
-Result<Committed> sign_submit_wait(const std::string& node, const keys::SecretKey& sk,
-                                   chain::Tx tx, std::chrono::milliseconds timeout);
+Result<Committed> sign_submit_wait(const std::string& node, const keys::SecretKey& sk, chain::Tx tx,
+                                   std::chrono::milliseconds timeout);
 // Builds, signs and submits data.register of `cid` (size bytes) with the sender's next
 // nonce and waits for its commit; the transaction id.
 Result<std::string> register_data(const std::string& node, const keys::SecretKey& sk,

@@ -79,8 +79,8 @@ struct ReadTimings {
 struct ReadOptions {
   std::string node = "http://127.0.0.1:7400";
   ReadTimings* timings = nullptr;  // filled in when set
-  std::size_t window = 8;        // object blocks in flight
-  long proxy_timeout_ms = 2000;  // each re-encryption request
+  std::size_t window = 8;          // object blocks in flight
+  long proxy_timeout_ms = 2000;    // each re-encryption request
   // Told about each proxy that is skipped and why (cpc-get -v); may be empty.
   std::function<void(const std::string&)> log;
 };

@@ -154,7 +154,8 @@ Account TxSandbox::account(const PubKey& key) const {
 
 TxSandbox ChainState::sandbox() const {
   return TxSandbox(std::make_unique<TxSandbox::Impl>(TxSandbox::Impl{
-      Overlay(store_), detail::ApplyContext{genesis_, validators_, height_ + 1, true, verified_.get()}}));
+      Overlay(store_),
+      detail::ApplyContext{genesis_, validators_, height_ + 1, true, verified_.get()}}));
 }
 
 Status ChainState::check_tx(const Tx& tx) const {

@@ -86,8 +86,8 @@ Result<std::uint64_t> wait_committed(const std::string& node, const std::string&
   }
 }
 
-Result<Committed> sign_submit_wait(const std::string& node, const keys::SecretKey& sk,
-                                   chain::Tx tx, std::chrono::milliseconds timeout) {
+Result<Committed> sign_submit_wait(const std::string& node, const keys::SecretKey& sk, chain::Tx tx,
+                                   std::chrono::milliseconds timeout) {
   auto info = chain_status(node);
   CPC_RETURN_IF_ERROR(info);
   auto nonce = account_nonce(node, sk.public_key().sign);

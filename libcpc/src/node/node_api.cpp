@@ -5,8 +5,8 @@
 // server's event loops never wait on the network.
 #include <chrono>
 #include <future>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "chain_node.hpp"
 #include "cpc/hex.hpp"
@@ -134,7 +134,8 @@ void NodeImpl::add_routes() {
     const std::string cid_text = cid::to_string(*c);
     // The local commit (an fsync) and the replica set's lookup and commits run at the same
     // time; the answer waits for both (docs/node-api.md §3 "Acknowledged").
-    auto local = std::async(std::launch::async, [&] { return store->put_block(*c, as_bytes(r.body)); });
+    auto local =
+        std::async(std::launch::async, [&] { return store->put_block(*c, as_bytes(r.body)); });
     Replication rep = replicate(digest_key(*c), [&](const Peer&) {
       net::ClientRequest q;
       q.method = "POST";

@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "cpc/blob_store.hpp"
+#include "cpc/dht.hpp"
 #include "cpc/http_client.hpp"
 #include "cpc/http_server.hpp"
-#include "cpc/dht.hpp"
 #include "cpc/node.hpp"
 #include "cpc/unixfs.hpp"
 #include "metrics.hpp"
@@ -63,7 +63,7 @@ class NodeImpl {
   // Set when start_network() has joined (or found no one to join): client writes wait for
   // it, so that no write is acknowledged on a half-known replica set (§3).
   std::atomic<bool> network_ready{false};
-  bool wait_network_ready();  // node_api.cpp
+  bool wait_network_ready();         // node_api.cpp
   std::unique_ptr<ChainNode> chain;  // opened before add_routes(), started after the server
 
   explicit NodeImpl(const NodeOptions& o);

@@ -32,8 +32,8 @@ Result<std::uint64_t> NodeImpl::read_object(const cid::Cid& root, const unixfs::
                                             std::uint64_t max_size) {
   unixfs::ReadLimits limits;
   limits.max_size = max_size;
-  return unixfs::read_file(root, [this](const cid::Cid& c) { return fetch_block(c); }, sink,
-                           limits);
+  return unixfs::read_file(
+      root, [this](const cid::Cid& c) { return fetch_block(c); }, sink, limits);
 }
 
 void NodeImpl::add_object_routes(const RouteAdder& add) {

@@ -90,7 +90,8 @@ std::vector<dht::Contact> NodeImpl::saved_peers() const {
   auto j = json::parse(*text);
   if (!j || !j->is_object() || !j->contains("peers") || !(*j)["peers"].is_array()) return out;
   for (const auto& p : (*j)["peers"]) {
-    if (!p.is_object() || !p.contains("id") || !p.contains("url") || !p["url"].is_string()) continue;
+    if (!p.is_object() || !p.contains("id") || !p.contains("url") || !p["url"].is_string())
+      continue;
     auto pid = dht::parse_id(p["id"]);
     const std::string u = p["url"].get<std::string>();
     if (!pid || u.rfind("http://", 0) != 0 || *pid == id) continue;
