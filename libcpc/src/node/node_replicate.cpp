@@ -107,12 +107,13 @@ NodeImpl::~NodeImpl() {
 Status NodeImpl::start_network() {
   dht_ = std::make_unique<Dht>(Peer{id, url}, options.replication);
   std::vector<dht::Contact> seeds;
+  const std::vector<dht::Contact> saved = saved_peers();  // DATA_DIR/peers.json, read once
   net::HttpClient http(dht::HttpTransport::rpc_options());
   for (const auto& b : options.bootstrap) {
     std::string base = b;
     while (!base.empty() && base.back() == '/') base.pop_back();
     auto r = http.get(base + "/v1/status");
-    if (!r && !saved_peers().empty()) {  // its saved peers may still find the network
+    if (!r && !saved.empty()) {  // its saved peers may still find the network
       log::write(log::Level::kWarn, "bootstrap node unreachable",
                  {{"bootstrap", base}, {"error", r.status().message()}},
                  "--bootstrap " + base + ": " + r.status().message() + "; trying the saved peers");
@@ -128,7 +129,7 @@ Status NodeImpl::start_network() {
     seeds.push_back({*peer_id, base});
   }
   const std::size_t given = seeds.size();
-  for (const auto& c : saved_peers()) seeds.push_back(c);
+  for (const auto& c : saved) seeds.push_back(c);
   for (const auto& c : seeds) known_[c.id] = c.url;
   // A node that was ever part of a network stays one, even if it restarts alone: its
   // writes still need two copies (§3). A fault run found a restarted node, alone for a
