@@ -132,20 +132,20 @@ void NodeImpl::add_routes() {
     // Malformed input is answered first; a valid write waits for the network (§3).
     if (!wait_network_ready()) return Response::error(503, "starting: joining the network");
     const std::string cid_text = cid::to_string(*c);
-    // The local commit (an fsync) and the replica set's lookup and commits run at the same
-    // time; the answer waits for both (docs/node-api.md §3 "Acknowledged").
-    auto local =
-        std::async(std::launch::async, [&] { return store->put_block(*c, as_bytes(r.body)); });
-    Replication rep = replicate(digest_key(*c), [&](const Peer&) {
-      net::ClientRequest q;
-      q.method = "POST";
-      q.url = "/v1/dht/store/" + cid_text;  // the peer's URL is prefixed by replicate()
-      q.headers = {{"Content-Type", "application/octet-stream"}};
-      q.body = r.body;
-      return q;
-    });
-    auto added = local.get();
-    if (!added) return Response::from_status(added.status());
+    // The placement walk (docs/dht.md §3): this node commits (an fsync) only when it is in
+    // the replica set, at the same time as the replicas (docs/node-api.md §3).
+    Replication rep = replicate(
+        digest_key(*c),
+        [&](const Peer&) {
+          net::ClientRequest q;
+          q.method = "POST";
+          q.url = "/v1/dht/store/" + cid_text;  // the peer's URL is prefixed by replicate()
+          q.headers = {{"Content-Type", "application/octet-stream"}};
+          q.body = r.body;
+          return q;
+        },
+        [&] { return store->put_block(*c, as_bytes(r.body)); });
+    if (rep.acks == 0 && !rep.local_error.is_ok()) return Response::from_status(rep.local_error);
     nlohmann::json j = {{"cid", cid_text},
                         {"size", r.body.size()},
                         {"replicas", rep.acks},
@@ -155,7 +155,7 @@ void NodeImpl::add_routes() {
                    " replica nodes";
       return Response::json(503, j);
     }
-    return Response::json(*added ? 201 : 200, j);
+    return Response::json(rep.added ? 201 : 200, j);
   });
 
   add("HEAD", "/v1/blobs/", "blobs_head", false, [this](const Request& r) {
@@ -214,14 +214,17 @@ void NodeImpl::add_routes() {
     auto added = store->put_record(*rec);
     if (!added) return Response::from_status(added.status());
     const std::string body = record::to_json(*rec);
-    Replication rep = replicate(*key, [&](const Peer&) {
-      net::ClientRequest q;
-      q.method = "POST";
-      q.url = "/v1/dht/store_record";
-      q.headers = {{"Content-Type", "application/json"}};
-      q.body = body;
-      return q;
-    });
+    Replication rep = replicate(
+        *key,
+        [&](const Peer&) {
+          net::ClientRequest q;
+          q.method = "POST";
+          q.url = "/v1/dht/store_record";
+          q.headers = {{"Content-Type", "application/json"}};
+          q.body = body;
+          return q;
+        },
+        [&]() -> Result<bool> { return *added; });  // committed above (the sequence rule)
     nlohmann::json j = {{"key", hex_id(*key)}, {"seq", rec->seq}, {"replicas", rep.acks}};
     if (rep.acks < rep.wanted) return Response::json(503, j);
     return Response::json(*added ? 201 : 200, j);
@@ -246,20 +249,25 @@ void NodeImpl::add_routes() {
   add("POST", "/v1/dht/store/", "dht_store", false, [this](const Request& r) {
     auto c = path_cid(r.path, "/v1/dht/store/", nullptr);
     if (!c) return Response::error(400, c.status().message());
-    if (auto from = header_peer(r)) observe(*from);
+    auto from = header_peer(r);
+    if (from) observe(*from);
     auto added = store->put_block(*c, as_bytes(r.body));
     if (!added) return Response::from_status(added.status());
-    return Response::json(*added ? 201 : 200, {{"cid", cid::to_string(*c)}});
+    return Response::json(
+        *added ? 201 : 200,
+        {{"cid", cid::to_string(*c)}, {"contacts", closer_contacts(digest_key(*c), from)}});
   });
 
   add("POST", "/v1/dht/store_record", "dht_store_record", false, [this](const Request& r) {
-    if (auto from = header_peer(r)) observe(*from);
+    auto from = header_peer(r);
+    if (from) observe(*from);
     auto rec = record::parse(r.body);
     if (!rec) return Response::error(400, rec.status().message());
     auto added = store->put_record(*rec);
     if (!added) return Response::from_status(added.status());
+    const Key key = record::record_key(rec->signer, rec->name);
     return Response::json(*added ? 201 : 200,
-                          {{"key", hex_id(record::record_key(rec->signer, rec->name))}});
+                          {{"key", hex_id(key)}, {"contacts", closer_contacts(key, from)}});
   });
 
   add_dht_routes(add);

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cpc/blob_store.hpp"
 #include "cpc/dht.hpp"
 #include "cpc/http_client.hpp"
@@ -38,9 +40,11 @@ struct Peer {
 
 // What a replicated write achieved (docs/node-api.md §3 "acknowledged").
 struct Replication {
-  std::size_t acks = 0;    // replica-set members that committed it (self included)
-  std::size_t wanted = 0;  // min(replication, live nodes)
-  std::vector<Key> holders;
+  std::size_t acks = 0;      // replica-set members that committed it (self included)
+  std::size_t wanted = 0;    // min(replication, live nodes)
+  std::vector<Key> holders;  // every node that committed it, replica set or not
+  bool added = false;        // some holder did not have it before
+  Status local_error;        // this node's own commit failed (it then counts as refused)
 };
 
 // Registers a route: method, path prefix, metrics endpoint name, blocking?, handler.
@@ -88,10 +92,15 @@ class NodeImpl {
   // --- node_replicate.cpp ---
   // The live nodes closest to `key`, self included, nearest first; at most k.
   std::vector<Peer> closest_live(const Key& key);
-  // Stores on the replica set (self already holds it): `request` builds the replica-store
-  // request for one peer.
+  // The contacts a store answer names (docs/dht.md §3 "Placement walk"), never `from`.
+  nlohmann::json closer_contacts(const Key& key, const std::optional<Peer>& from);
+  // Stores on the replica set by the placement walk (docs/dht.md §3; self already holds
+  // it, or is committing it): `request` builds the replica-store request for one peer.
+  // `commit_self` commits locally (true: newly added); it runs when this node is in the
+  // target set, or at the end when the write fell short.
   Replication replicate(const Key& key,
-                        const std::function<net::ClientRequest(const Peer&)>& request);
+                        const std::function<net::ClientRequest(const Peer&)>& request,
+                        const std::function<Result<bool>()>& commit_self);
   // A verified copy of a block from whichever node holds it; nullopt when none does.
   Result<std::optional<Bytes>> fetch_remote(const cid::Cid& cid);
   // The newest valid record any replica holds.

@@ -3,6 +3,7 @@
 // HTTP transport, the DHT RPC handlers, replicated writes to a key's replica set, fetches
 // from other holders, and the background threads (bucket refresh, repair).
 #include <algorithm>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "chain_node.hpp"
@@ -227,59 +228,144 @@ std::vector<Peer> NodeImpl::closest_live(const Key& key) {
 }
 
 Replication NodeImpl::replicate(const Key& key,
-                                const std::function<net::ClientRequest(const Peer&)>& request) {
-  std::vector<Peer> candidates = closest_live(key);
+                                const std::function<net::ClientRequest(const Peer&)>& request,
+                                const std::function<Result<bool>()>& commit_self) {
+  // The placement walk (docs/dht.md §3): the stores are the lookup. Candidates start as
+  // the closest contacts of our table and self; every store answer names the contacts the
+  // replica knows closest to the key, and a closer one joins the walk.
+  constexpr int kMaxRounds = 8;
+  constexpr std::size_t kMaxCandidates = 64;
+  enum class State { kNew, kAcked, kRefused, kFailed };
+  struct Candidate {
+    Peer peer;
+    State state = State::kNew;
+  };
+  std::vector<Candidate> candidates{{Peer{id, url}, State::kNew}};
+  for (const auto& c : dht_->dht.table().closest(key, options.replication + 2, &id)) {
+    candidates.push_back({peer(c), State::kNew});
+  }
+  auto by_distance = [&](const Candidate& a, const Candidate& b) {
+    return closer(key, a.peer.id, b.peer.id);
+  };
+  std::sort(candidates.begin(), candidates.end(), by_distance);
+  auto known = [&](const Key& k) {
+    return std::any_of(candidates.begin(), candidates.end(),
+                       [&](const Candidate& c) { return c.peer.id == k; });
+  };
+  // The target set: the `replication` closest candidates that have not failed or refused.
+  auto targets = [&] {
+    std::vector<Candidate*> out;
+    for (auto& c : candidates) {
+      if (out.size() == options.replication) break;
+      if (c.state == State::kNew || c.state == State::kAcked) out.push_back(&c);
+    }
+    return out;
+  };
   Replication rep;
-  std::size_t next = 0, dead = 0;
-  // Self, when among the first `replication`, already committed.
-  std::vector<Peer> batch;
-  auto fill = [&] {
-    while (rep.acks + batch.size() < options.replication && next < candidates.size()) {
-      const Peer& p = candidates[next++];
-      if (p.id == id) {
-        rep.acks += 1;
-        rep.holders.push_back(id);
-      } else {
-        batch.push_back(p);
-      }
+  bool self_tried = false;
+  // Self commits when it is in the target set, at the same time as the round's stores.
+  auto commit_local = [&](Candidate& self) {
+    self_tried = true;
+    auto r = commit_self();
+    if (r) {
+      self.state = State::kAcked;
+      rep.added = rep.added || *r;
+    } else {
+      self.state = State::kRefused;
+      rep.local_error = r.status();
     }
   };
-  fill();
-  while (!batch.empty()) {
+  for (int round = 0; round < kMaxRounds; ++round) {
+    std::vector<Candidate*> batch;
+    Candidate* self = nullptr;
+    for (Candidate* c : targets()) {
+      if (c->state != State::kNew) continue;
+      if (c->peer.id == id) {
+        self = c;
+      } else {
+        batch.push_back(c);
+      }
+    }
+    if (batch.empty() && self == nullptr) break;
+    std::future<void> local;
+    if (self != nullptr && batch.empty()) {
+      commit_local(*self);
+    } else if (self != nullptr) {
+      local = std::async(std::launch::async, [&] { commit_local(*self); });
+    }
     std::vector<net::ClientRequest> reqs;
-    for (const auto& p : batch) {
-      net::ClientRequest q = request(p);
-      q.url = p.url + q.url;
+    for (const Candidate* c : batch) {
+      net::ClientRequest q = request(c->peer);
+      q.url = c->peer.url + q.url;
       q.headers.push_back({"X-Cpc-From-Id", hex_id(id)});
       q.headers.push_back({"X-Cpc-From-Url", url});
       reqs.push_back(std::move(q));
     }
     net::ClientOptions co;
+    co.connect_timeout_ms = dht::HttpTransport::rpc_options().connect_timeout_ms;
     co.timeout_ms = 30000;
-    auto results = net::perform_all(reqs, reqs.size(), co);
-    std::vector<Peer> sent;
-    sent.swap(batch);
+    std::vector<Result<net::Response>> results;
+    if (!reqs.empty()) results = net::perform_all(reqs, reqs.size(), co);
+    if (local.valid()) local.get();
+    std::vector<Peer> named;
     for (std::size_t i = 0; i < results.size(); ++i) {
+      Candidate& c = *batch[i];
       if (!results[i]) {  // unreachable: not live, the next closest takes its place
-        failed(sent[i]);
-        dead += 1;
+        c.state = State::kFailed;
+        failed(c.peer);
         continue;
       }
-      dht_->dht.table().touch(sent[i].id);  // it answered: consecutive failures reset
-      if (results[i]->status == 200 || results[i]->status == 201) {
-        rep.acks += 1;
-        rep.holders.push_back(sent[i].id);
-      }
+      observe(c.peer);  // it answered: in the table, consecutive failures reset
+      const bool ok = results[i]->status == 200 || results[i]->status == 201;
+      c.state = ok ? State::kAcked : State::kRefused;
+      if (!ok) continue;
+      rep.added = rep.added || results[i]->status == 201;
+      auto j = json::parse(results[i]->body, {.max_depth = 8, .max_size = 1 << 20});
+      if (!j || !j->is_object() || !j->contains("contacts")) continue;
+      auto cs = dht::parse_contacts((*j)["contacts"]);
+      if (!cs) continue;
+      for (const auto& x : *cs) named.push_back(peer(x));
     }
-    fill();
-    if (batch.empty()) break;
+    // Named contacts closer than the target set's farthest member join the walk.
+    std::vector<Candidate*> t = targets();
+    const Key* bound = t.size() == options.replication ? &t.back()->peer.id : nullptr;
+    std::vector<Candidate> joined;
+    for (auto& p : named) {
+      if (p.id == id || known(p.id)) continue;
+      if (bound != nullptr && !closer(key, p.id, *bound)) continue;
+      if (std::any_of(joined.begin(), joined.end(),
+                      [&](const Candidate& c) { return c.peer.id == p.id; }))
+        continue;
+      joined.push_back({std::move(p), State::kNew});
+    }
+    for (auto& c : joined) {
+      if (candidates.size() < kMaxCandidates) candidates.push_back(std::move(c));
+    }
+    std::sort(candidates.begin(), candidates.end(), by_distance);
   }
-  rep.wanted = std::min(options.replication, candidates.size() - dead);
+  std::size_t live = 0;
+  for (const auto& c : candidates) {
+    if (c.state == State::kFailed) continue;
+    live += 1;
+    if (c.state == State::kAcked) rep.holders.push_back(c.peer.id);
+  }
+  for (const Candidate* c : targets()) rep.acks += c->state == State::kAcked ? 1 : 0;
+  rep.wanted = std::min(options.replication, live);
   // Part of a network: never acknowledge a single copy, even when every other node seems
   // gone — a partitioned node would otherwise accept writes that one lost disk destroys
   // (docs/node-api.md §3, found by tests/fault/fault_netns.sh).
   if (networked && options.replication >= 2) rep.wanted = std::max<std::size_t>(rep.wanted, 2);
+  // Not acknowledged: this node keeps a copy all the same, so that repair can complete the
+  // replica set once the others are back (the client is told 503 and may retry).
+  if (rep.acks < rep.wanted && !self_tried) {
+    if (auto r = commit_self(); r) rep.holders.push_back(id);
+  }
   return rep;
+}
+
+nlohmann::json NodeImpl::closer_contacts(const Key& key, const std::optional<Peer>& from) {
+  const Key* exclude = from ? &from->id : nullptr;
+  return dht::contacts_json(dht_->dht.table().closest(key, options.replication + 2, exclude));
 }
 
 std::vector<bool> NodeImpl::ask_holders(const Key& key, const std::vector<Peer>& peers) {
