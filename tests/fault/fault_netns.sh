@@ -40,7 +40,7 @@ trap 'ns_cleanup; cleanup' EXIT
 hx() { ip netns exec "$HUB" "$@"; }
 nx() { local n=$1; shift; ip netns exec "${TAG}n$n" "$@"; }
 url() { echo "http://$NET.$1:$PORT"; }
-log() { echo "run $RUN: $*" >&2; }
+log() { echo "run $RUN: $*" >&2; [ "${FAULT_TRACE:-}" != 1 ] || echo "$(date +%T.%N | cut -c1-12) $*" >> "r$RUN/trace"; }
 
 make_net() {
   ns_cleanup
@@ -106,6 +106,11 @@ work() {
   head -c $((512 + RANDOM % 4096)) /dev/urandom > "$f"
   if nx "$n" timeout 30 "$CPC_BIN/cpc-put" -q --node "$(url "$n")" "$f" > "$f.put" 2> /dev/null; then
     echo "$(jq -r .cid "$f.put") $f" >> "r$RUN/acked"
+    # FAULT_TRACE=1: who took the put and which nodes hold it just after (kept in r$RUN/trace).
+    if [ "${FAULT_TRACE:-}" = 1 ]; then
+      echo "$(date +%T.%N | cut -c1-12) put $f via node $n: $(nx "$n" curl -s --max-time 3 \
+        "$(url "$n")/v1/blobs/$(jq -r .cid "$f.put")/holders" | jq -c '[.holders[] | .url]')" >> "r$RUN/trace"
+    fi
   fi
   u=$((RANDOM % 4 + 1))
   local nonce

@@ -114,6 +114,7 @@ class NodeImpl {
   std::vector<dht::Contact> saved_peers() const;
   // What save_peers() last wrote, and every node known (peers.json); used by one thread at
   // a time: start_network(), then the 2 s loop, then stop().
+  std::mutex peers_mu_;  // known_ and saved_text_: background loop and first observe()
   std::string saved_text_;
   std::map<Key, std::string> known_;
   // Every node in the routing table (self excluded): where chain messages are gossiped.

@@ -64,6 +64,7 @@ std::string NodeImpl::peers_path() const {
 // routing table while it was down, and two sides of a healed partition find each other.
 void NodeImpl::save_peers() {
   if (!dht_) return;
+  std::lock_guard lock(peers_mu_);
   const std::vector<Peer> table = all_peers();
   for (const auto& p : table) known_[p.id] = p.url;
   for (auto it = known_.begin(); known_.size() > 256 && it != known_.end();) {
@@ -131,7 +132,10 @@ Status NodeImpl::start_network() {
   }
   const std::size_t given = seeds.size();
   for (const auto& c : saved) seeds.push_back(c);
-  for (const auto& c : seeds) known_[c.id] = c.url;
+  {
+    std::lock_guard lock(peers_mu_);
+    for (const auto& c : seeds) known_[c.id] = c.url;
+  }
   // A node that was ever part of a network stays one, even if it restarts alone: its
   // writes still need two copies (§3). A fault run found a restarted node, alone for a
   // moment, acknowledging a single copy that its next lost disk destroyed.
@@ -165,8 +169,11 @@ Status NodeImpl::start_network() {
     const bool alone = dht_->dht.table().size() == 0;
     if (alone || ++tick % 5 == 0) {
       std::vector<dht::Contact> missing;
-      for (const auto& [pid, purl] : known_) {
-        if (!dht_->dht.table().contains(pid)) missing.push_back({pid, purl});
+      {
+        std::lock_guard lock(peers_mu_);
+        for (const auto& [pid, purl] : known_) {
+          if (!dht_->dht.table().contains(pid)) missing.push_back({pid, purl});
+        }
       }
       if (!missing.empty()) (void)dht_->dht.bootstrap(missing);
     }
@@ -209,7 +216,10 @@ std::size_t NodeImpl::peer_count() {
 void NodeImpl::observe(const Peer& p) {
   if (dht_ && p.id != id) {
     dht_->dht.observe(contact(p));
-    networked = true;
+    // The first other node: peers.json is written at once, not within 2 s, so that a node
+    // killed in between restarts as part of a network (its writes need two copies) rather
+    // than as a single-node network — a fault run lost a put acknowledged that way.
+    if (!networked.exchange(true)) save_peers();
   }
 }
 
