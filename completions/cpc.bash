@@ -63,7 +63,8 @@ _cpc_verify() {
 
 _cpc_encrypt() {
   _cpc_offer "$_cpc_common_flags --to -d --decrypt -k --key --records -o --output
-              --chunk-size --passphrase-file --force-tty --cfrag --from --he --scale --sum" \
+              --chunk-size --passphrase-file --force-tty --cfrag --from --he --scale --sum
+              -q --quiet --progress --no-progress" \
     "--to -k --key -o --output --passphrase-file --cfrag --from" "--chunk-size --scale" "" file
 }
 
@@ -91,13 +92,14 @@ _cpc_reencrypt() {
 }
 
 _cpc_put() {
-  _cpc_offer "$_cpc_common_flags --node --records -q --quiet --register -k --key --price" \
+  _cpc_offer "$_cpc_common_flags --node --records -q --quiet --progress --no-progress --register -k
+              --key --price" \
     "-k --key" "--node --price" "" file
 }
 
 _cpc_get() {
-  _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet --proof --sum --buy --deadline -k
-              --key --passphrase-file -v --verbose" "-o --output -k --key --passphrase-file" \
+  _cpc_offer "$_cpc_common_flags --node -o --output -q --quiet --progress --no-progress --proof --sum
+              --buy --deadline -k --key --passphrase-file -v --verbose" "-o --output -k --key --passphrase-file" \
     "--node --deadline" "" ""
 }
 

@@ -52,6 +52,9 @@ complete -c cpc-encrypt -l from -r -F -d 'With --cfrag: the owner the data was s
 complete -c cpc-encrypt -l he -d 'Encrypt numbers into cpc/he records for --to'
 complete -c cpc-encrypt -l scale -x -d 'With --he: decimals kept (0-18)'
 complete -c cpc-encrypt -l sum -d 'Add cpc/he records (no key needed)'
+complete -c cpc-encrypt -s q -l quiet -d 'No progress on stderr'
+complete -c cpc-encrypt -l progress -d 'Show progress even off a terminal; keep the last line'
+complete -c cpc-encrypt -l no-progress -d 'No progress on stderr (as -q)'
 
 # cpc-reencrypt: proxy side (--kfrag FILE [SEALED]) or the grant/revoke subcommands.
 set -l cpc_reencrypt_subs grant revoke
@@ -80,6 +83,8 @@ complete -c cpc-reencrypt -n "__fish_seen_subcommand_from revoke" -l passphrase-
 complete -c cpc-put -l node -x -d 'Node URL'
 complete -c cpc-put -l records -d 'Store each NDJSON line as its own object'
 complete -c cpc-put -s q -l quiet -d 'No progress on stderr'
+complete -c cpc-put -l progress -d 'Show progress even off a terminal; keep the last line'
+complete -c cpc-put -l no-progress -d 'No progress on stderr (as -q)'
 complete -c cpc-put -l register -d 'Also register the object on chain'
 complete -c cpc-put -s k -l key -r -F -d 'Secret key that signs the registration'
 complete -c cpc-put -l price -x -d 'With --register: offer for sale at PRICE tokens'
@@ -89,6 +94,8 @@ complete -c cpc-get -f
 complete -c cpc-get -l node -x -d 'Node URL'
 complete -c cpc-get -s o -l output -r -F -d 'Write to FILE atomically'
 complete -c cpc-get -s q -l quiet -d 'No progress on stderr'
+complete -c cpc-get -l progress -d 'Show progress even off a terminal; keep the last line'
+complete -c cpc-get -l no-progress -d 'No progress on stderr (as -q)'
 complete -c cpc-get -l proof -d 'Print the registration with its inclusion proof'
 complete -c cpc-get -l sum -d 'Have the node add cpc/he objects; print the encrypted total'
 complete -c cpc-get -l buy -d 'Buy the object: escrow its price on chain'

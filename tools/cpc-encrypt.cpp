@@ -21,7 +21,20 @@ struct Options {
   bool decrypt = false, records = false, force_tty = false, he = false, sum = false;
   unsigned scale = 0;
   std::uint32_t chunk_size = cpc::seal::kDefaultChunkSize;
+  cpc::tool::ProgressFlags progress;
 };
+
+// The progress line over the input (its size known when it is a regular file).
+cpc::progress::Progress input_progress(const Options& o, const cpc::io::InputFile& in) {
+  return {"cpc-encrypt", cpc::progress::remaining_size(in.fd()), STDERR_FILENO, o.progress.mode()};
+}
+
+// Ends a run that wrote to `out`, erasing the progress line once the output is committed.
+int finish(cpc::io::OutputFile& out, const cpc::Status& s, cpc::progress::Progress& bar) {
+  const int rc = cpc::tool::finish(out, s);
+  if (rc == 0) bar.finish();
+  return rc;
+}
 
 // --he, --sum: numbers or cpc/he records in, cpc/he records out.
 int homomorphic(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
@@ -63,6 +76,7 @@ cpc::Status check_terminal(const cpc::io::OutputFile& out, cpc::ByteView first, 
 int seal(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
   auto to = cpc::keyfile::load_public(o.to);
   if (!to) return cpc::tool::fail(to.status());
+  auto bar = input_progress(o, in);
   cpc::Status s;
   if (o.records) {
     cpc::ndjson::LineReader reader(in.fd());
@@ -73,18 +87,21 @@ int seal(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
       if (!more) return cpc::tool::fail(more.status());
       if (!*more) break;
       if (s = writer.append_line(cpc::seal::seal_record(*to, cpc::as_bytes(line))); !s) break;
+      bar.add(line.size() + 1);
     }
     if (s) s = writer.flush();
   } else {
-    s = cpc::seal::seal_stream(in.fd(), *to, o.chunk_size,
-                               [&](std::string_view line) { return out.write(line); });
+    s = cpc::seal::seal_stream(
+        in.fd(), *to, o.chunk_size, [&](std::string_view line) { return out.write(line); },
+        [&](std::uint64_t n) { bar.update(n); });
   }
-  return cpc::tool::finish(out, s);
+  return finish(out, s, bar);
 }
 
 int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
   auto sk = cpc::keyfile::load_secret(o.key, o.passphrase_file);
   if (!sk) return cpc::tool::fail(sk.status());
+  auto bar = input_progress(o, in);  // input bytes: lines and their newlines
   cpc::ndjson::LineReader reader(in.fd());
   std::string_view first;
   auto more = reader.next(first);
@@ -98,9 +115,12 @@ int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
     if (first_pending) {
       first_pending = false;
       l = first;
+      bar.add(l.size() + 1);
       return true;
     }
-    return reader.next(l);
+    auto got = reader.next(l);
+    if (got && *got) bar.add(l.size() + 1);
+    return got;
   };
   // A grantee opens with cfrags from the proxies and the owner's key to check them.
   cpc::reencrypt::CfragFiles cfrags;
@@ -139,6 +159,7 @@ int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
       }
       plain->push_back('\n');
       if (s = sink(*plain); !s) break;
+      bar.add(line.size() + 1);
       more = reader.next(line);
       if (!more) s = more.status();
     } while (s && *more);
@@ -147,7 +168,7 @@ int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
     if (!s) s = at_line(s);
   }
   if (s && owner) s = cfrags.finish();
-  return cpc::tool::finish(out, s);
+  return finish(out, s, bar);
 }
 
 }  // namespace
@@ -164,6 +185,7 @@ int main(int argc, char** argv) try {
   app.add_option("-k,--key", o.key, "Secret key file (for -d)");
   app.add_flag("--records", o.records, "Seal each NDJSON line into its own cpc/sealed record");
   app.add_option("-o,--output", o.out_path, "Write to FILE (atomically) instead of stdout");
+  cpc::tool::add_progress_flags(app, o.progress);
   app.add_option("--chunk-size", o.chunk_size, "Plaintext bytes per chunk (default 65536)")
       ->check(CLI::Range(1u, cpc::seal::kMaxChunkSize));
   app.add_option("--passphrase-file", o.passphrase_file,

@@ -25,7 +25,8 @@ namespace {
 // -k KEY: the plaintext, after authentication, to `out`.
 int open_sealed(const cpc::cid::Cid& root, const std::string& key_path,
                 const std::optional<std::string>& passphrase_file, bool verbose,
-                const cpc::client::Options& o, cpc::io::OutputFile& out) {
+                const cpc::client::Options& o, cpc::io::OutputFile& out,
+                cpc::progress::Mode progress) {
   auto sk = cpc::keyfile::load_secret(key_path, passphrase_file);
   if (!sk) {
     out.discard();
@@ -34,12 +35,19 @@ int open_sealed(const cpc::cid::Cid& root, const std::string& key_path,
   cpc::client::ReadOptions ro;
   ro.node = o.node;
   ro.window = o.window;
+  cpc::progress::Progress bar("cpc-get", std::nullopt, STDERR_FILENO, progress);
+  ro.progress = bar.reporter();
   if (verbose) {
-    ro.log = [](const std::string& m) { std::fprintf(stderr, "cpc-get: %s\n", m.c_str()); };
+    ro.log = [&](const std::string& m) {
+      bar.clear();
+      std::fprintf(stderr, "cpc-get: %s\n", m.c_str());
+    };
   }
   cpc::Status s = cpc::client::read_sealed(
       root, *sk, [&](cpc::ByteView b) { return out.write(b); }, ro);
-  return cpc::tool::finish(out, s);
+  int rc = cpc::tool::finish(out, s);
+  if (rc == 0) bar.finish();
+  return rc;
 }
 
 }  // namespace
@@ -55,11 +63,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> cid_texts;
   std::string out_path, key_path;
   std::optional<std::string> passphrase_file;
-  bool quiet = false, proof = false, verbose = false, sum = false, buy = false;
+  bool proof = false, verbose = false, sum = false, buy = false;
+  cpc::tool::ProgressFlags progress_flags;
   std::uint64_t deadline = 1000;
   app.add_option("--node", o.node, "Node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
   app.add_option("-o,--output", out_path, "Write to FILE (atomically) instead of stdout");
-  app.add_flag("-q,--quiet", quiet, "No progress on stderr");
+  cpc::tool::add_progress_flags(app, progress_flags);
   app.add_flag(
       "--proof", proof,
       "Print the object's on-chain registration with its inclusion proof (cpc/data-proof)");
@@ -139,19 +148,18 @@ int main(int argc, char** argv) {
   if (auto s = out.refuse_terminal("object bytes"); !s) {
     return cpc::tool::fail(s, "use -o FILE or redirect stdout");
   }
-  if (!key_path.empty()) return open_sealed(*root, key_path, passphrase_file, verbose, o, out);
-  if (!quiet && isatty(STDERR_FILENO)) {
-    o.progress = [](std::uint64_t n) {
-      std::fprintf(stderr, "\rcpc-get: %llu MiB", static_cast<unsigned long long>(n >> 20));
-    };
+  if (!key_path.empty()) {
+    return open_sealed(*root, key_path, passphrase_file, verbose, o, out, progress_flags.mode());
   }
+  cpc::progress::Progress bar("cpc-get", std::nullopt, STDERR_FILENO, progress_flags.mode());
+  o.progress = bar.reporter();
   auto n = cpc::client::get_object(
       *root, [&](cpc::ByteView b) { return out.write(b); }, o);
-  if (o.progress) std::fputc('\n', stderr);
   if (!n) {
     out.discard();
     return cpc::tool::fail(n.status());
   }
   if (auto s = out.commit(); !s) return cpc::tool::fail(s);
+  bar.finish();
   return 0;
 }

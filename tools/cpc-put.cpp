@@ -62,12 +62,13 @@ int main(int argc, char** argv) {
   cpc::client::Options o;
   if (const char* env = std::getenv("CPC_NODE"); env && *env) o.node = env;
   std::string path;
-  bool records = false, quiet = false, do_register = false;
+  bool records = false, do_register = false;
+  cpc::tool::ProgressFlags progress_flags;
   std::string key_path;
   std::uint64_t price = 0;
   app.add_option("--node", o.node, "Node URL (default $CPC_NODE, else http://127.0.0.1:7400)");
   app.add_flag("--records", records, "Store each NDJSON line as its own object");
-  app.add_flag("-q,--quiet", quiet, "No progress on stderr");
+  cpc::tool::add_progress_flags(app, progress_flags);
   app.add_flag("--register", do_register,
                "Also register the object on chain (signed by -k) and wait for the commit");
   app.add_option("-k,--key", key_path, "Secret key that signs the registration (--register)");
@@ -94,16 +95,14 @@ int main(int argc, char** argv) {
 
   cpc::io::InputFile in;
   if (auto s = in.open(path); !s) return cpc::tool::fail(s);
-  if (!quiet && isatty(STDERR_FILENO)) {
-    o.progress = [](std::uint64_t n) {
-      std::fprintf(stderr, "\rcpc-put: %llu MiB", static_cast<unsigned long long>(n >> 20));
-    };
-  }
+  cpc::progress::Progress bar("cpc-put", cpc::progress::remaining_size(in.fd()), STDERR_FILENO,
+                              progress_flags.mode());
   cpc::ndjson::LineWriter out(STDOUT_FILENO);
   if (!records) {
+    o.progress = bar.reporter();
     auto r = cpc::client::put_object(in.fd(), o);
-    if (o.progress) std::fputc('\n', stderr);
     if (!r) return cpc::tool::fail(r.status().with_context(in.name()));
+    bar.finish();
     auto tx = maybe_register(*r, signer, o.node, price);
     if (!tx) return cpc::tool::fail(tx.status().with_context("register"));
     if (auto s = out.append_line(put_record(*r, *tx)); !s) return cpc::tool::fail(s);

@@ -29,6 +29,7 @@ const std::string& program() {
 }
 
 void print_error(const Status& s, const std::string& hint) {
+  progress::Progress::clear_active();
   std::fprintf(stderr, "%s: %s\n", g_program.c_str(), s.message().c_str());
   if (!hint.empty()) std::fprintf(stderr, "hint: %s\n", hint.c_str());
 }
@@ -43,6 +44,15 @@ int finish(io::OutputFile& out, Status s) {
   if (s) return 0;
   out.discard();
   return fail(s);
+}
+
+void add_progress_flags(CLI::App& app, ProgressFlags& flags) {
+  auto* q = app.add_flag("-q,--quiet", flags.quiet, "No progress on stderr");
+  auto* on = app.add_flag("--progress", flags.always,
+                          "Show progress on stderr even when it is not a terminal, from the "
+                          "start; keep the last line");
+  auto* off = app.add_flag("--no-progress", flags.never, "No progress on stderr (as -q)");
+  on->excludes(q)->excludes(off);
 }
 
 void add_version_flag(CLI::App& app) {

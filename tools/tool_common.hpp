@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cpc/io.hpp"
+#include "cpc/progress.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::tool {
@@ -19,7 +20,8 @@ void init(const char* program_name);
 // The program name given to init().
 const std::string& program();
 
-// Prints "program: message" (and "hint: …" when non-empty) to stderr.
+// Prints "program: message" (and "hint: …" when non-empty) to stderr, after erasing a
+// progress line if one is drawn.
 void print_error(const Status& s, const std::string& hint = "");
 
 // Prints the error and returns its exit status, for `return fail(status);` in main().
@@ -28,6 +30,13 @@ int fail(const Status& s, const std::string& hint = "");
 // Ends a run that wrote to `out`: commits it when `s` is ok (returning 0), else discards it
 // (no partial output) and reports `s` (returning its exit status).
 int finish(io::OutputFile& out, Status s);
+
+// -q/--quiet, --progress and --no-progress of the tools that move many bytes.
+struct ProgressFlags {
+  bool quiet = false, always = false, never = false;
+  progress::Mode mode() const { return progress::mode_from_flags(always, quiet || never); }
+};
+void add_progress_flags(CLI::App& app, ProgressFlags& flags);
 
 // Adds --version (prints "program version") to `app`.
 void add_version_flag(CLI::App& app);

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,11 @@ namespace cpc::client {
 struct Options {
   std::string node = "http://127.0.0.1:7400";
   std::size_t window = 8;  // blocks in flight
-  // Called with the bytes done so far after each window (progress display); may be empty.
-  std::function<void(std::uint64_t)> progress;
+  // Progress display (cpc/progress.hpp); may be empty. Called with the bytes done so far
+  // after every block (1 MiB) or more often, so the caller must throttle any drawing; and
+  // with the object's total once it is known (get_object: from the root block, before the
+  // first byte; put_object never knows it), else nullopt.
+  std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)> progress;
 };
 
 struct PutResult {

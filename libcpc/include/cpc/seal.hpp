@@ -104,9 +104,11 @@ class Opener {
 using LineSource = std::function<Result<bool>(std::string_view& line)>;
 using ByteSink = std::function<Status(ByteView)>;
 
-// Reads `in_fd` to EOF and writes the sealed stream to `out`.
+// Reads `in_fd` to EOF and writes the sealed stream to `out`. `progress`, when set, is
+// told the plaintext bytes read so far after each chunk (a progress display).
 Status seal_stream(int in_fd, const keys::PublicKey& to, std::uint32_t chunk_size,
-                   const std::function<Status(std::string_view)>& out);
+                   const std::function<Status(std::string_view)>& out,
+                   const std::function<void(std::uint64_t)>& progress = nullptr);
 // Reads a sealed stream from `lines` (header first) and writes authenticated plaintext to
 // `sink`. Fails unless the stream ends with its final chunk.
 Status open_stream(const LineSource& lines, const KeySource& keys, const ByteSink& sink);

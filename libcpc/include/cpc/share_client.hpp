@@ -83,6 +83,8 @@ struct ReadOptions {
   long proxy_timeout_ms = 2000;    // each re-encryption request
   // Told about each proxy that is skipped and why (cpc-get -v); may be empty.
   std::function<void(const std::string&)> log;
+  // Told the sealed object's bytes fetched so far and its size (Options::progress).
+  std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)> progress;
 };
 
 // cpc-get CID -k KEY (sharing.md §4): fetches the object (verified), and opens it with KEY

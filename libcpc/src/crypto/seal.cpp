@@ -142,7 +142,8 @@ Status Opener::open_chunk(std::string_view line, Bytes& plain) {
 }
 
 Status seal_stream(int in_fd, const keys::PublicKey& to, std::uint32_t chunk_size,
-                   const std::function<Status(std::string_view)>& out) {
+                   const std::function<Status(std::string_view)>& out,
+                   const std::function<void(std::uint64_t)>& progress) {
   Sealer sealer(to, chunk_size);
   std::string line = sealer.header().record() + "\n";
   CPC_RETURN_IF_ERROR(out(line));
@@ -161,6 +162,7 @@ Status seal_stream(int in_fd, const keys::PublicKey& to, std::uint32_t chunk_siz
     return Status::ok();
   };
   std::size_t cur_len = 0, next_len = 0;
+  std::uint64_t sealed = 0;
   CPC_RETURN_IF_ERROR(fill(cur, cur_len));
   bool more = cur_len == chunk_size;
   line.reserve(base64::encoded_size(chunk_size + kABytes) + 64);
@@ -170,6 +172,8 @@ Status seal_stream(int in_fd, const keys::PublicKey& to, std::uint32_t chunk_siz
     line.clear();
     sealer.seal_chunk(ByteView(cur.data(), cur_len), final, line);
     CPC_RETURN_IF_ERROR(out(line));
+    sealed += cur_len;
+    if (progress) progress(sealed);
     if (final) break;
     std::swap(cur, next);
     cur_len = next_len;

@@ -85,7 +85,6 @@ Result<PutResult> put_object(int fd, const Options& options) {
   Uploader up(options);
   unixfs::FileBuilder builder([&](const cid::Cid& c, ByteView block) { return up.add(c, block); });
   std::vector<std::uint8_t> buf(unixfs::kChunkSize);
-  std::uint64_t last_progress = 0;
   for (;;) {
     std::size_t have = 0;
     while (have < buf.size()) {  // whole chunks go through the builder without a copy
@@ -97,10 +96,7 @@ Result<PutResult> put_object(int fd, const Options& options) {
     }
     if (have == 0) break;
     CPC_RETURN_IF_ERROR(builder.write(ByteView(buf.data(), have)));
-    if (options.progress && builder.size() - last_progress >= (16u << 20)) {
-      last_progress = builder.size();
-      options.progress(builder.size());
-    }
+    if (options.progress) options.progress(builder.size(), std::nullopt);
     if (have < buf.size()) break;
   }
   auto root = builder.finish();
@@ -181,16 +177,30 @@ class Prefetcher {
 Result<std::uint64_t> get_object(const cid::Cid& root, const unixfs::ByteSink& sink,
                                  const Options& options) {
   Prefetcher pf(options);
-  std::uint64_t done = 0, last_progress = 0;
+  std::uint64_t done = 0;
+  bool at_root = true;
   return unixfs::read_file(
-      root, [&](const cid::Cid& c) { return pf.fetch(c); },
+      root,
+      [&](const cid::Cid& c) {
+        auto block = pf.fetch(c);
+        if (at_root && block && options.progress) {
+          // The object's size, for a progress bar: a raw leaf's length or the root node's
+          // filesize (read_file checks both before any byte reaches the sink).
+          at_root = false;
+          std::optional<std::uint64_t> total;
+          if (c.codec == cid::kRaw) {
+            total = block->size();
+          } else if (auto node = unixfs::decode_node(*block)) {
+            total = node->filesize;
+          }
+          options.progress(0, total);
+        }
+        return block;
+      },
       [&](ByteView b) {
         CPC_RETURN_IF_ERROR(sink(b));
         done += b.size();
-        if (options.progress && done - last_progress >= (16u << 20)) {
-          last_progress = done;
-          options.progress(done);
-        }
+        if (options.progress) options.progress(done, std::nullopt);
         return Status::ok();
       });
 }

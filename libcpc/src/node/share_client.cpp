@@ -379,6 +379,7 @@ Status read_sealed(const cid::Cid& cid, const keys::SecretKey& key,
   Options o;
   o.node = options.node;
   o.window = options.window;
+  o.progress = options.progress;
   auto n = get_object(
       cid, [&](ByteView b) { return reader.bytes(b); }, o);
   CPC_RETURN_IF_ERROR(n);
