@@ -70,6 +70,10 @@ Status setup(CURL* easy, Transfer& t, const ClientOptions& options) {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  // A kept connection idle for more than 5 s is not reused but replaced: one that a
+  // partition or a restarted peer silently broke would hold a request until its whole
+  // timeout, where a fresh connection fails within the connect timeout.
+  curl_easy_setopt(easy, CURLOPT_MAXAGE_CONN, 5L);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.timeout_ms);
   curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response));
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc::net::perform_all: a batch of requests over one curl multi handle, at most
 // max_parallel in flight, easy handles recycled as transfers finish so the multi handle's
-// connection cache is reused. Everything it touches is local: thread-safe.
+// connection cache is reused. The multi handle is the calling thread's own, kept between
+// calls (connections to peers stay open): thread-safe, not reentrant (no callback calls it).
 #include <curl/curl.h>
 
 #include <unordered_set>
+#include <vector>
 
 #include "cpc/http_client.hpp"
 #include "curl_transfer.hpp"
@@ -12,6 +14,35 @@
 namespace cpc::net {
 
 using detail::Transfer;
+
+namespace {
+
+// One multi handle and its idle easy handles per thread, kept between calls: the multi
+// handle's connection cache keeps the connections to the peers a thread talked to, so that
+// the node's next replica stores and lookups reuse them instead of connecting again.
+// (libcurl's shared connection cache is not safe between concurrent threads; one cache per
+// thread is.)
+struct ThreadCurl {
+  CURLM* multi = nullptr;
+  std::vector<CURL*> idle;
+  ThreadCurl() {
+    multi = curl_multi_init();
+    if (multi != nullptr) curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 64L);
+  }
+  ~ThreadCurl() {
+    for (CURL* easy : idle) curl_easy_cleanup(easy);
+    if (multi != nullptr) curl_multi_cleanup(multi);
+  }
+  ThreadCurl(const ThreadCurl&) = delete;
+  ThreadCurl& operator=(const ThreadCurl&) = delete;
+};
+
+ThreadCurl& thread_curl() {
+  thread_local ThreadCurl tc;
+  return tc;
+}
+
+}  // namespace
 
 std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requests,
                                           std::size_t max_parallel, const ClientOptions& options) {
@@ -25,9 +56,10 @@ std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requ
     done[i] = true;
   };
   if (max_parallel == 0) max_parallel = 1;
-  CURLM* multi = curl_multi_init();
-  std::vector<CURL*> idle;           // finished handles, ready for the next request
-  std::unordered_set<CURL*> active;  // handles attached to `multi`
+  ThreadCurl& tc = thread_curl();
+  CURLM* multi = tc.multi;
+  std::vector<CURL*>& idle = tc.idle;  // finished handles, ready for the next request
+  std::unordered_set<CURL*> active;    // handles attached to `multi`
   std::size_t next = 0;
   bool broken = multi == nullptr;
   while (!broken && (next < n || !active.empty())) {
@@ -71,12 +103,14 @@ std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requ
       broken = true;
     }
   }
-  for (CURL* easy : active) {
+  for (CURL* easy : active) {  // only after a curl multi error
     curl_multi_remove_handle(multi, easy);
     curl_easy_cleanup(easy);
   }
-  for (CURL* easy : idle) curl_easy_cleanup(easy);
-  curl_multi_cleanup(multi);
+  while (idle.size() > 16) {  // a large batch's handles are not all kept
+    curl_easy_cleanup(idle.back());
+    idle.pop_back();
+  }
   for (std::size_t i = 0; i < n; ++i) {
     if (!done[i]) fail(i, "transfer aborted (curl multi error)");
   }
