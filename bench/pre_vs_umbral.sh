@@ -34,21 +34,24 @@ printf '%-26s %12s %12s %8s\n' operation "cpchain µs" "umbral µs" ratio
 awk 'FNR == NR { if (!($1 in a) || $2 < a[$1]) a[$1] = $2; next }
      { if (!($1 in b) || $2 < b[$1]) b[$1] = $2 }
      END {
-       n = split("encrypt_1k kfrags_3of5 kfrag_check reencrypt reencrypt_batched verify_cfrag decrypt_3cfrags decrypt_3cfrags_noverify", ops, " ")
+       n = split("encrypt_1k kfrags_3of5 kfrag_check reencrypt reencrypt_from_bytes reencrypt_batched verify_cfrag decrypt_3cfrags decrypt_3cfrags_noverify", ops, " ")
        for (i = 1; i <= n; i++) {
          o = ops[i]; ref = (o == "reencrypt_batched") ? "reencrypt" : o
          mine = (o == "decrypt_3cfrags_noverify") ? "decrypt_3cfrags" : o
+         if (o == "reencrypt_from_bytes") mine = "reencrypt"
          if (!(mine in a) || !(ref in b)) continue
          printf "%-26s %12.1f %12.1f %8.2f\n", o, a[mine], b[ref], a[mine] / b[ref]
        }
      }' "$ours" "$theirs"
-echo "(kfrag_check: once per kfrag on both sides; reencrypt: a kfrag already checked, both sides;"
+echo "(kfrag_check: once per kfrag on both sides; reencrypt: a kfrag already checked, both sides,"
+echo " ours checks the capsule (s·G = V + h·E) per call, umbral's takes a capsule checked once;"
+echo " reencrypt_from_bytes: ours against umbral's Capsule.fromBytes (which checks it) + reencrypt;"
 echo " reencrypt_batched: ours over a span of 16 capsules, against umbral's reencrypt;"
 echo " decrypt_3cfrags_noverify: our decrypt, which always verifies, against umbral's decrypt without verification)"
 
 # Per record in a --records stream, through the tools (CLI.md), against the same umbral
-# operations: N records of ~1 KiB, each run twice interleaved with the in-process runs
-# above already done; µs per record = wall time / N (process start-up included, amortised).
+# operations: N records of ~1 KiB, each tool run PRE_RUNS (3) times after the in-process runs
+# above; µs per record = wall time / N (process start-up included, amortised).
 tools="$build/tools"
 N=${PRE_RECORDS:-2000}
 w=$(mktemp -d)
@@ -63,9 +66,9 @@ r = random.Random(1)
 for i in range($N):
     print(json.dumps({'i': i, 'data': ''.join(r.choice('abcdefghij') for _ in range(1000))}))" > recs.ndjson
 )
-us() {  # us CMD…: µs per record of the fastest of two runs
+us() {  # us CMD…: µs per record of the fastest of PRE_RUNS (default 3) runs
   local best=0 t0 t1 d
-  for _ in 1 2; do
+  for _ in $(seq "${PRE_RUNS:-3}"); do
     t0=$(date +%s%N)
     (cd "$w" && "$@")
     t1=$(date +%s%N)
@@ -77,18 +80,27 @@ us() {  # us CMD…: µs per record of the fastest of two runs
 enc=$(us sh -c "'$tools/cpc-encrypt' --to o.pub --records recs.ndjson > recs.sealed")
 (cd "$w" && "$tools/cpc-reencrypt" grant -k o.key --to g.pub -t 3 -n 5 > kfrags && split -l 1 -d kfrags kf.)
 re=$(us sh -c "'$tools/cpc-reencrypt' --kfrag kf.00 recs.sealed > c0")
+# The proxy splits each batch over two threads when it has a second core (crypto.md §5.2);
+# the same pinned to one CPU shows what one core does.
+if command -v taskset >/dev/null; then
+  re1=$(us taskset -c 0 sh -c "'$tools/cpc-reencrypt' --kfrag kf.00 recs.sealed > c0")
+else
+  re1=$re
+fi
 (cd "$w" && "$tools/cpc-reencrypt" --kfrag kf.01 recs.sealed > c1 && "$tools/cpc-reencrypt" --kfrag kf.02 recs.sealed > c2)
 ver=$(us sh -c "'$tools/cpc-verify' --cfrag c0 --from o.pub --to g.pub recs.sealed > /dev/null")
 dec=$(us sh -c "'$tools/cpc-encrypt' -d -k g.key --from o.pub --cfrag c0 --cfrag c1 --cfrag c2 recs.sealed > out.ndjson")
 cmp -s "$w/out.ndjson" "$w/recs.ndjson" || { echo "pre_vs_umbral: the grantee's records differ" >&2; exit 1; }
 echo
-echo "per record in a --records stream of $N records of ~1 KiB (tools, fastest of two runs):"
+echo "per record in a --records stream of $N records of ~1 KiB (tools, fastest of ${PRE_RUNS:-3} runs):"
 printf '%-26s %12s %12s %8s\n' operation "cpchain µs" "umbral µs" ratio
-awk -v enc="$enc" -v re="$re" -v ver="$ver" -v dec="$dec" '
+awk -v enc="$enc" -v re="$re" -v re1="$re1" -v ver="$ver" -v dec="$dec" '
      { if (!($1 in b) || $2 < b[$1]) b[$1] = $2 }
      END {
        printf "%-26s %12.1f %12.1f %8.2f\n", "encrypt (cpc-encrypt)", enc, b["encrypt_1k"], enc / b["encrypt_1k"]
        printf "%-26s %12.1f %12.1f %8.2f\n", "reencrypt (cpc-reencrypt)", re, b["reencrypt"], re / b["reencrypt"]
+       printf "%-26s %12.1f %12.1f %8.2f\n", " vs fromBytes + reencrypt", re, b["reencrypt_from_bytes"], re / b["reencrypt_from_bytes"]
+       printf "%-26s %12.1f %12.1f %8.2f\n", " one thread (taskset -c 0)", re1, b["reencrypt"], re1 / b["reencrypt"]
        printf "%-26s %12.1f %12.1f %8.2f\n", "verify cfrag (cpc-verify)", ver, b["verify_cfrag"], ver / b["verify_cfrag"]
        printf "%-26s %12.1f %12.1f %8.2f\n", "decrypt, 3 cfrags", dec, b["decrypt_3cfrags"], dec / b["decrypt_3cfrags"]
      }' "$theirs"

@@ -66,6 +66,14 @@ class Point {
   static Result<Point> decode(ByteView bytes);
   // s·G. REQUIRES: !s.is_zero().
   static Point base_mul(const Scalar& s);
+  // The point whose canonical encoding libcpc's own constant-time arithmetic has just
+  // computed (the proxy's products, crypto.md §5.2), without decoding it again.
+  // REQUIRES: `canonical` is such an encoding of a non-identity element; never outside bytes.
+  static Point from_own_encoding(const std::array<std::uint8_t, kPointBytes>& canonical) {
+    Point p;
+    p.b_ = canonical;
+    return p;
+  }
   // Hash to the group (RFC 9496 §4.3.4, crypto_core_ristretto255_from_hash).
   static Point from_hash(const std::array<std::uint8_t, 64>& uniform);
 

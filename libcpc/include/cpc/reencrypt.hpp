@@ -55,6 +55,10 @@ Result<pre::KeyFragment> read_kfrag_file(const std::string& path);
 // `out` (no newline), re-encrypted with `kfrag` in batches of 64 (bounded memory; the batch
 // form of pre::reencapsulate). The kfrag is checked once (signature, commitment); kRefused
 // when it does not verify, or for a capsule sealed to another key than the kfrag's owner.
+// On a machine with two or more cores each batch is split in two halves, the second
+// re-encrypted on a helper thread (std::async), joined before its cfrags are written: the
+// output and its order are the same as with one thread. `out` is only called from the
+// calling thread.
 Status reencrypt(CapsuleReader& capsules, const pre::KeyFragment& kfrag,
                  const std::function<Status(std::string_view)>& out);
 

@@ -273,6 +273,7 @@ void decode_ristretto_checked_n(const std::uint8_t* const* in, std::size_t n, Po
   for (; i + kDecodeLanes <= n; i += kDecodeLanes) {
     decode_checked_lanes<kDecodeLanes>(in + i, out + i, ok + i);
   }
+  for (; i + 2 <= n; i += 2) decode_checked_lanes<2>(in + i, out + i, ok + i);
   for (; i < n; ++i) decode_checked_lanes<1>(in + i, out + i, ok + i);
 }
 

@@ -2,51 +2,15 @@
 // Straus multi-scalar multiplication with width-5 NAFs on extended edwards25519 coordinates
 // (msm.hpp): public values only, variable time. Doublings and additions go through the
 // "completed" representation of ref10 (x = X/Z, y = Y/T) so that each costs 4
-// multiplications plus its own 4, and the loop never builds T when it is not needed.
+// multiplications plus its own 4 (3 when a doubling follows, which needs no T).
 #include "msm.hpp"
 
 #include <cstring>
 #include <memory>
 
+#include "edwards.hpp"
+
 namespace cpc::he::field {
-namespace {
-
-// ref10's ge_p1p1: x = X/Z, y = Y/T.
-struct Completed {
-  Fe x, y, z, t;
-};
-
-Point to_point(const Completed& c) {
-  return {mul(c.x, c.t), mul(c.y, c.z), mul(c.z, c.t), mul(c.x, c.y)};
-}
-
-// 2·P from X, Y, Z (dbl-2008-hwcd for a = -1): 4 squarings.
-Completed dbl(const Point& p) {
-  Fe xx = sq(p.x), yy = sq(p.y), zz = sq(p.z);
-  Fe b = add(zz, zz);
-  Fe aa = sq(add(p.x, p.y));
-  Fe y3 = add(yy, xx);
-  Fe z3 = sub(yy, xx);
-  return {sub(aa, y3), y3, z3, sub(b, z3)};
-}
-
-// P + Q and P − Q for Q cached as (Y+X, Y−X, 2d·T, 2Z): 4 multiplications.
-Completed add_c(const Point& p, const Cached& q) {
-  Fe a = mul(add(p.y, p.x), q.ypx);
-  Fe b = mul(sub(p.y, p.x), q.ymx);
-  Fe c = mul(q.t2d, p.t);
-  Fe d = mul(p.z, q.z2);
-  return {sub(a, b), add(a, b), add(d, c), sub(d, c)};
-}
-Completed sub_c(const Point& p, const Cached& q) {
-  Fe a = mul(add(p.y, p.x), q.ymx);
-  Fe b = mul(sub(p.y, p.x), q.ypx);
-  Fe c = mul(q.t2d, p.t);
-  Fe d = mul(p.z, q.z2);
-  return {sub(a, b), add(a, b), sub(d, c), add(d, c)};
-}
-
-}  // namespace
 
 MsmTable msm_table(const Point& p) {
   MsmTable t;
@@ -109,16 +73,25 @@ Point msm(const MsmTerm* terms, std::size_t n) {
       }
     }
   }
+  // T is only built when an addition follows: a doubling needs X, Y, Z alone (to_p2).
+  auto adds_from = [&](int b, std::size_t i) {
+    for (; i < n; ++i) {
+      if (nafs[i][static_cast<std::size_t>(b)] != 0) return true;
+    }
+    return false;
+  };
   Point r = identity();
   for (int b = top; b >= 0; --b) {
-    if (b != top) r = to_point(dbl(r));
+    if (b != top) {
+      const Completed c = dbl(r);
+      r = adds_from(b, 0) || b == 0 ? to_point(c) : to_p2(c);
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const int d = nafs[i][static_cast<std::size_t>(b)];
-      if (d > 0) {
-        r = to_point(add_c(r, terms[i].table->odd[static_cast<std::size_t>(d / 2)]));
-      } else if (d < 0) {
-        r = to_point(sub_c(r, terms[i].table->odd[static_cast<std::size_t>(-d / 2)]));
-      }
+      if (d == 0) continue;
+      const Completed c = d > 0 ? add_c(r, terms[i].table->odd[static_cast<std::size_t>(d / 2)])
+                                : sub_c(r, terms[i].table->odd[static_cast<std::size_t>(-d / 2)]);
+      r = adds_from(b, i + 1) || b == 0 ? to_point(c) : to_p2(c);
     }
   }
   return r;

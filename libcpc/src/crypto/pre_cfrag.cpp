@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 
+#include "capsule_check.hpp"
 #include "cpc/pre.hpp"
+#include "ct_mul.hpp"
 #include "msm.hpp"
 #include "pre_internal.hpp"
 
@@ -103,25 +106,62 @@ std::optional<CapsuleBases> capsule_bases(const capsule::Capsule& c) {
 
 namespace {
 
-// Steps 2-4 of §5.2 for a capsule already checked.
-Result<CapsuleFragment> reencapsulate_checked(const capsule::Capsule& c, const KeyFragment& k) {
+// U's constant-time tables in 64 pieces (τ·U with no doubling), built once (~90 KiB).
+const field::CtBase<64>& ct_table_u() {
+  static const std::unique_ptr<field::CtBase<64>> t = [] {
+    auto b = std::make_unique<field::CtBase<64>>();
+    field::Point u;
+    if (!field::decode_ristretto_checked(generator_u().bytes().data(), u)) std::abort();
+    field::ct_base(u, *b);
+    return b;
+  }();
+  return *t;
+}
+
+// Steps 1 (the capsule check, unless `checked`) to 4 of §5.2 for one capsule, with rk's
+// digits already recoded. The five products rk·E, rk·V, τ·E, τ·V, τ·U are computed in
+// constant time (ct_mul.hpp): E and V are decoded once and their tables shared by rk and τ,
+// the capsule check reuses E's pieces (public values, variable time), and the five results
+// are encoded together. Secret intermediates (τ's digits, the unencoded products) are wiped.
+Result<CapsuleFragment> reencapsulate_one(const capsule::Capsule& c, const KeyFragment& k,
+                                          const field::CtDigits& rk, bool checked,
+                                          std::size_t index) {
+  const auto invalid = [&] {
+    return Status::refused("invalid capsule #" + std::to_string(index) +
+                           " (check s·G = V + h·E fails)");
+  };
+  field::Point e, v;
+  if (!capsule::internal::decode_points(c, e, v)) return invalid();
+  field::CtBase<4> te, tv;
+  field::ct_base(e, te);
+  field::ct_base(v, tv);
+  if (!checked && !capsule::internal::check(c, te, v)) return invalid();
+
+  const Scalar tau = Scalar::random();
+  field::CtDigits td = field::ct_digits(tau.bytes().data());
+  field::Point out[5] = {field::ct_mul(rk, te), field::ct_mul(rk, tv), field::ct_mul(td, te),
+                         field::ct_mul(td, tv), field::ct_mul(td, ct_table_u())};
+  std::array<std::uint8_t, 32> enc[5];
+  field::ct_encode_n(out, 5, enc);
+  sodium_memzero(&td, sizeof td);
+  sodium_memzero(out, sizeof out);
+  for (const auto& x : enc) {
+    // rk, τ != 0 and E, V, U are not the identity, in a group of prime order.
+    if (sodium_is_zero(x.data(), x.size()) == 1) {
+      return Status::refused("kfrag " + k.short_id() + ": zero re-encryption key");
+    }
+  }
   CapsuleFragment f;
   f.id = k.id;
   f.threshold = k.threshold;
   f.precursor = k.precursor;
   f.commitment = k.commitment;
   f.sig = k.sig;
-  // rk != 0 (decode_kfrag and generation guarantee it) and E, V are not the identity, so
-  // none of these products is the identity.
-  auto e1 = c.e.mul(k.rk);
-  auto v1 = c.v.mul(k.rk);
-  if (!e1 || !v1) return Status::refused("kfrag " + k.short_id() + ": zero re-encryption key");
-  f.e1 = *e1;
-  f.v1 = *v1;
-  Scalar tau = Scalar::random();
-  f.e2 = c.e.mul(tau).value();
-  f.v2 = c.v.mul(tau).value();
-  f.u2 = generator_u().mul(tau).value();
+  f.e1 = Point::from_own_encoding(enc[0]);
+  f.v1 = Point::from_own_encoding(enc[1]);
+  f.e2 = Point::from_own_encoding(enc[2]);
+  f.v2 = Point::from_own_encoding(enc[3]);
+  f.u2 = Point::from_own_encoding(enc[4]);
   f.z = tau + proof_challenge(c, f) * k.rk;
   return f;
 }
@@ -162,24 +202,49 @@ Status check_kfrag_once(const KeyFragment& k) {
 
 }  // namespace
 
-Result<std::vector<CapsuleFragment>> reencapsulate(std::span<const capsule::Capsule> capsules,
-                                                   const KeyFragment& kfrag) {
+namespace {
+
+Result<std::vector<CapsuleFragment>> reencapsulate_all(std::span<const capsule::Capsule> capsules,
+                                                       const KeyFragment& kfrag, bool checked) {
   // The proxy can check everything about the kfrag except that the embedded owner is the
   // one the requester expects; the node checks that against the grant (DESIGN.md §5).
   CPC_RETURN_IF_ERROR(check_kfrag_once(kfrag));
   std::vector<CapsuleFragment> out;
+  if (capsules.empty()) return out;
+  if (kfrag.rk.is_zero()) {
+    return Status::refused("kfrag " + kfrag.short_id() + ": zero re-encryption key");
+  }
   out.reserve(capsules.size());
+  field::CtDigits rk = field::ct_digits(kfrag.rk.bytes().data());
+  Status failed = Status::ok();
   for (std::size_t i = 0; i < capsules.size(); ++i) {
-    if (!capsules[i].verify()) {
-      return Status::refused("invalid capsule #" + std::to_string(i) +
-                             " (check s·G = V + h·E fails)");
+    auto f = reencapsulate_one(capsules[i], kfrag, rk, checked, i);
+    if (!f) {
+      failed = f.status();
+      break;
     }
-    auto f = reencapsulate_checked(capsules[i], kfrag);
-    if (!f) return f.status();
     out.push_back(std::move(*f));
   }
+  sodium_memzero(&rk, sizeof rk);
+  if (!failed) return failed;
   return out;
 }
+
+}  // namespace
+
+Result<std::vector<CapsuleFragment>> reencapsulate(std::span<const capsule::Capsule> capsules,
+                                                   const KeyFragment& kfrag) {
+  return reencapsulate_all(capsules, kfrag, false);
+}
+
+namespace internal {
+
+Result<std::vector<CapsuleFragment>> reencapsulate_verified(
+    std::span<const capsule::Capsule> capsules, const KeyFragment& kfrag) {
+  return reencapsulate_all(capsules, kfrag, true);
+}
+
+}  // namespace internal
 
 Result<CapsuleFragment> reencapsulate(const capsule::Capsule& capsule, const KeyFragment& kfrag) {
   auto v = reencapsulate(std::span<const capsule::Capsule>(&capsule, 1), kfrag);

@@ -54,4 +54,10 @@ Status verify_cfrag(const CapsuleFragment& cfrag, const capsule::Capsule& capsul
                     const CapsuleBases& bases, const keys::PublicKey& owner,
                     const group::Point& grantee);
 
+// pre::reencapsulate for capsules that already passed Capsule::verify, as every capsule of
+// Capsule::decode has (reencrypt::reencrypt's, read by a CapsuleReader): the capsule check is
+// not repeated. Everything else (the kfrag check, the constant-time products) is the same.
+Result<std::vector<CapsuleFragment>> reencapsulate_verified(
+    std::span<const capsule::Capsule> capsules, const KeyFragment& kfrag);
+
 }  // namespace cpc::pre::internal
