@@ -9,7 +9,7 @@ CPC_BUILD_DIR=${CPC_BUILD_DIR:-$CPC_ROOT/build}
 CPC_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf libsodium-dev libssl-dev libcli11-dev
   nlohmann-json3-dev catch2 liblmdb-dev libcurl4-openssl-dev libmicrohttpd-dev)
 CPC_TEST_PACKAGES=(python3 python3-cryptography age jq time procps psmisc man-db groff-base
-  dpkg-dev file chromium fonts-dejavu-core)
+  dpkg-dev file chromium fonts-dejavu-core nftables)
 
 cpc_install() {
   local missing=()

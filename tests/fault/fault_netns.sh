@@ -5,8 +5,9 @@
 # pair; the hub holds two bridges, and moving nodes' ports between them partitions the
 # network (1|3 or 2|2) and heals it. Per run (seed = run number + FAULT_SEED): a series of
 # faults, one at a time — kill -9 and restart on the old data directory, kill -9 and
-# restart on a fresh one, SIGSTOP/SIGCONT, partitions, and delay/loss with tc netem when
-# the kernel has it — while puts and transfers go to random nodes. After healing, the
+# restart on a fresh one, SIGSTOP/SIGCONT, partitions, and delay and loss on every link —
+# tc netem when the kernel has it, else slow links (a tc tbf rate limit, whose queue delays
+# packets) with 10% random loss (nftables) — while puts and transfers go to random nodes. After healing, the
 # invariants: every acknowledged object (cpc-put exit 0) is served byte for byte by every
 # node; no fork (the same block hash at every height on every node); every transaction
 # seen committed is committed on every node; balances are conserved. The failure model: at
@@ -14,7 +15,8 @@
 # (nodes run with --repair-interval 3s) before the next fault — replication cannot outlive
 # losing every copy's disk faster than it re-replicates (a run that wiped both holders of a
 # put acknowledged during a 2|2 partition, seconds apart, is how this was learnt).
-# FAULT_RUNS (default 2) runs; FAULT_STEPS (default 5) faults per run. Needs root (ip netns).
+# FAULT_RUNS (default 2) runs; FAULT_STEPS (default 5) faults per run; FAULT_KIND=N only
+# faults of kind N (see fault()). Needs root (ip netns).
 # Every process is started through `ip netns exec` (which execs, so $! is the process) and
 # killed by PID at exit; the namespaces are deleted at exit.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +62,27 @@ make_net() {
   if hx tc qdisc add dev p1 root netem delay 1ms 2> /dev/null; then
     hx tc qdisc del dev p1 root
     NETEM=1
+  elif command -v nft > /dev/null && hx tc qdisc add dev p1 root tbf rate 1mbit burst 16kb latency 300ms 2> /dev/null \
+       && nx 1 nft add table inet cpcfault 2> /dev/null; then
+    hx tc qdisc del dev p1 root
+    nx 1 nft delete table inet cpcfault
+    NETEM=2  # no netem in this kernel: tbf for delay, nftables for loss
   fi
+}
+
+# Delay and loss on every link until heal: netem, or tbf + nftables (see make_net).
+degrade() {
+  local i
+  for i in 1 2 3 4; do
+    if [ "$NETEM" = 1 ]; then
+      hx tc qdisc add dev "p$i" root netem delay 50ms 20ms loss 10%
+    else
+      hx tc qdisc add dev "p$i" root tbf rate 1mbit burst 16kb latency 300ms
+      nx "$i" nft add table inet cpcfault
+      nx "$i" nft 'add chain inet cpcfault out { type filter hook output priority 0; }'
+      nx "$i" nft add rule inet cpcfault out numgen random mod 10 0 drop
+    fi
+  done
 }
 
 # partition "1 2": those nodes' ports to br1, the others stay on br0; heal: all to br0.
@@ -70,6 +92,7 @@ heal() {
   for n in 1 2 3 4; do
     hx ip link set "p$n" master br0
     hx tc qdisc del dev "p$n" root 2> /dev/null || true
+    nx "$n" nft delete table inet cpcfault 2> /dev/null || true
   done
 }
 
@@ -126,7 +149,8 @@ work() {
 
 # One fault, held for a few seconds while the workload runs, then healed.
 fault() {
-  local kind=$((RANDOM % (5 + NETEM))) n=$((RANDOM % 4 + 1)) hold=$((2 + RANDOM % 5)) i
+  local kind=$((RANDOM % (NETEM > 0 ? 6 : 5))) n=$((RANDOM % 4 + 1)) hold=$((2 + RANDOM % 5)) i
+  kind=${FAULT_KIND:-$kind}  # FAULT_KIND=N: every fault of kind N (0–5, as below)
   case $kind in
     0) log "kill -9 node $n, restart on its data"; stop "$n"; for i in 1 2; do work; done; sleep "$hold"; start "$n" ;;
     1) log "kill -9 node $n, restart on a fresh data directory (a lost disk)"; stop "$n"; work; sleep "$hold"; start "$n" fresh
@@ -134,9 +158,9 @@ fault() {
     2) log "SIGSTOP node $n for ${hold}s"; kill -STOP "${NPID[n]}"; for i in 1 2; do work; done; sleep "$hold"; kill -CONT "${NPID[n]}" ;;
     3) log "partition {$n} | rest for ${hold}s"; partition "$n"; for i in 1 2; do work; done; sleep "$hold"; heal ;;
     4) local m=$(((n % 4) + 1)); log "partition {$n,$m} | rest for ${hold}s"; partition "$n $m"; for i in 1 2; do work; done; sleep "$hold"; heal ;;
-    5) log "netem: delay 50ms, loss 10% on every link for ${hold}s"
-       for i in 1 2 3 4; do hx tc qdisc add dev "p$i" root netem delay 50ms 20ms loss 10%; done
-       for i in 1 2; do work; done; sleep "$hold"; heal ;;
+    5) if [ "$NETEM" = 1 ]; then log "netem: delay 50ms, loss 10% on every link for ${hold}s"
+       else log "slow links (tbf 1 Mbit/s, queue up to 300 ms) and 10% loss (nftables) for ${hold}s"; fi
+       degrade; for i in 1 2; do work; done; sleep "$hold"; heal ;;
   esac
 }
 
