@@ -6,6 +6,9 @@
 # (after a random number of acknowledgements plus a random delay, so usually mid-put);
 # restarted on the same data directory, it must serve every acknowledged CID byte for byte.
 # Three rounds on the same data directory; each round checks everything acknowledged so far.
+# Every third put also registers the object on the node's chain (`cpc-put --register`,
+# acknowledged only once the data.register transaction is committed): after each restart
+# every acknowledged transaction must still be committed, and its registration present.
 # No timing assertions: the kill point is chosen by counts, and waits are bounded polls.
 source "$(dirname "$0")/lib.sh"
 
@@ -16,7 +19,9 @@ trap 'if [ -s put.pid ]; then kill -9 "$(cat put.pid)" 2> /dev/null || true; fi;
 ROUNDS=3
 MAX_PUTS=400  # per round; the loop normally ends long before, when the node dies
 : > acked.txt  # "CID FILE" per acknowledged put, across rounds
+: > txs.txt    # "TXID CID" per acknowledged registration, across rounds
 mkdir -p in
+cpc-keygen -o owner.key > /dev/null 2>&1 || fail "cpc-keygen"
 
 # put_loop ROUND: puts until a put fails (the node was killed) or MAX_PUTS are done.
 put_loop() {
@@ -25,10 +30,15 @@ put_loop() {
     f=in/r$round.$i
     size=$((1024 + RANDOM % 3073))
     head -c "$size" /dev/urandom > "$f"
-    cpc-put -q "$f" > "put.$round.out" 2> "put.$round.err" &
+    local reg=()
+    [ $((i % 3)) -eq 2 ] && reg=(--register -k owner.key)
+    cpc-put -q "${reg[@]}" "$f" > "put.$round.out" 2> "put.$round.err" &
     echo $! > put.pid
     if wait $!; then
       echo "$(jq -r .cid "put.$round.out") $f" >> acked.txt
+      if [ ${#reg[@]} -gt 0 ]; then
+        echo "$(jq -r .tx "put.$round.out") $(jq -r .cid "put.$round.out")" >> txs.txt
+      fi
     else
       echo "put $f failed after $i puts: $(head -c 200 "put.$round.err")" > "loop.$round.end"
       return 0
@@ -55,6 +65,9 @@ for round in $(seq 1 "$ROUNDS"); do
   sleep "$(printf '0.%03d' $((RANDOM % 300)))"
   kill -9 "$node" 2> /dev/null || true
   wait "$node" 2> /dev/null || true
+  # A put in flight is not acknowledged; one waiting for its registration's commit would
+  # keep polling the dead node until its 60 s deadline.
+  kill -9 "$(cat put.pid)" 2> /dev/null || true
   wait "$loop" 2> /dev/null || true
   acked=$(wc -l < acked.txt)
   echo "round $round: killed after $((acked - before)) acknowledged puts ($(cat "loop.$round.end" 2> /dev/null))"
@@ -77,7 +90,19 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
   done < acked.txt
   echo "round $round: $acked acknowledged CIDs checked after restart, $bad bad"
+  # Every acknowledged registration: its transaction committed, the CID registered.
+  bad=0
+  while read -r tx cid; do
+    st=$(curl -s "$CPC_NODE/v1/tx/$tx" | jq -r .status 2> /dev/null)
+    reg=$(curl -s -o /dev/null -w '%{http_code}' "$CPC_NODE/v1/data/$cid")
+    if [ "$st" != committed ] || [ "$reg" != 200 ]; then
+      fail "round $round: acknowledged registration $tx of $cid lost after kill -9 (tx $st, /v1/data $reg)"
+      bad=$((bad + 1))
+    fi
+  done < txs.txt
+  echo "round $round: $(wc -l < txs.txt) acknowledged registrations checked after restart, $bad bad"
   stop_node "$NODE_PID" TERM
 done
 [ "$(wc -l < acked.txt)" -ge "$ROUNDS" ] || fail "too few acknowledged puts: $(wc -l < acked.txt)"
+[ "$(wc -l < txs.txt)" -ge 1 ] || fail "no registration was acknowledged"
 finish
