@@ -29,13 +29,6 @@ cpc::progress::Progress input_progress(const Options& o, const cpc::io::InputFil
   return {"cpc-encrypt", cpc::progress::remaining_size(in.fd()), STDERR_FILENO, o.progress.mode()};
 }
 
-// Ends a run that wrote to `out`, erasing the progress line once the output is committed.
-int finish(cpc::io::OutputFile& out, const cpc::Status& s, cpc::progress::Progress& bar) {
-  const int rc = cpc::tool::finish(out, s);
-  if (rc == 0) bar.finish();
-  return rc;
-}
-
 // --he, --sum: numbers or cpc/he records in, cpc/he records out.
 int homomorphic(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
   cpc::ndjson::LineReader reader(in.fd());
@@ -95,7 +88,7 @@ int seal(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
         in.fd(), *to, o.chunk_size, [&](std::string_view line) { return out.write(line); },
         [&](std::uint64_t n) { bar.update(n); });
   }
-  return finish(out, s, bar);
+  return cpc::tool::finish(out, s, bar);
 }
 
 int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
@@ -168,7 +161,7 @@ int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
     if (!s) s = at_line(s);
   }
   if (s && owner) s = cfrags.finish();
-  return finish(out, s, bar);
+  return cpc::tool::finish(out, s, bar);
 }
 
 }  // namespace

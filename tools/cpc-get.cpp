@@ -45,9 +45,7 @@ int open_sealed(const cpc::cid::Cid& root, const std::string& key_path,
   }
   cpc::Status s = cpc::client::read_sealed(
       root, *sk, [&](cpc::ByteView b) { return out.write(b); }, ro);
-  int rc = cpc::tool::finish(out, s);
-  if (rc == 0) bar.finish();
-  return rc;
+  return cpc::tool::finish(out, s, bar);
 }
 
 }  // namespace

@@ -35,9 +35,8 @@ std::string put_record(const cpc::client::PutResult& r, const OnChain& c) {
 }
 
 // With a key: registers the object on chain, then offers it for sale at `price` (if not 0).
-cpc::Result<OnChain> maybe_register(const cpc::client::PutResult& r,
-                                    const cpc::keys::SecretKey* sk, const std::string& node,
-                                    std::uint64_t price) {
+cpc::Result<OnChain> maybe_register(const cpc::client::PutResult& r, const cpc::keys::SecretKey* sk,
+                                    const std::string& node, std::uint64_t price) {
   OnChain c;
   if (sk == nullptr) return c;
   const std::string cid = cpc::cid::to_string(r.cid);

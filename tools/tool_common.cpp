@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "cpc/log.hpp"
 #include "cpc/version.hpp"
@@ -44,6 +45,12 @@ int finish(io::OutputFile& out, Status s) {
   if (s) return 0;
   out.discard();
   return fail(s);
+}
+
+int finish(io::OutputFile& out, Status s, progress::Progress& bar) {
+  const int rc = finish(out, std::move(s));
+  if (rc == 0) bar.finish();
+  return rc;
 }
 
 void add_progress_flags(CLI::App& app, ProgressFlags& flags) {

@@ -30,6 +30,9 @@ int fail(const Status& s, const std::string& hint = "");
 // Ends a run that wrote to `out`: commits it when `s` is ok (returning 0), else discards it
 // (no partial output) and reports `s` (returning its exit status).
 int finish(io::OutputFile& out, Status s);
+// The same, and once the output is committed the progress line is finished (erased, or
+// left as the final line with --progress).
+int finish(io::OutputFile& out, Status s, progress::Progress& bar);
 
 // -q/--quiet, --progress and --no-progress of the tools that move many bytes.
 struct ProgressFlags {

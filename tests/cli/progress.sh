@@ -13,18 +13,7 @@ fi
 
 cpc-keygen -o own.key && cpc-keygen --public -k own.key > own.pub
 head -c $((64 << 20)) /dev/urandom > in.bin
-ESC=$'\033'
-EL="${ESC}[K"  # erase to the end of the line
-
-# pty CMD: runs the shell command CMD with stdin, stdout and stderr on a pseudo-terminal;
-# what it prints there (only stderr: the commands here write their data to files) ends up
-# in tty.txt. Sets RC.
-pty() {
-  set +e
-  script -qfec "$1" /dev/null < /dev/null > tty.txt
-  RC=$?
-  set -e
-}
+source "$(dirname "$0")/lib_pty.sh"
 
 # A consumer that stalls for a second: the pipe fills and the work lasts longer than the
 # half second after which the line appears.

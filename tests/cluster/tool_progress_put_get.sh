@@ -11,17 +11,7 @@ free_port
 port=$FREE_PORT
 export CPC_NODE="http://127.0.0.1:$port"
 start_node n1 "$port"
-ESC=$'\033'
-EL="${ESC}[K"  # erase to the end of the line
-
-# pty CMD: runs the shell command CMD on a pseudo-terminal; what it prints there (stderr:
-# stdout goes to files) ends up in tty.txt. Sets RC.
-pty() {
-  set +e
-  script -qfec "$1" /dev/null < /dev/null > tty.txt
-  RC=$?
-  set -e
-}
+source "$(dirname "$0")/../cli/lib_pty.sh"
 
 gen_file big.bin $((64 << 20)) 8
 

@@ -7,11 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
+
+#include "cpc/io.hpp"
 
 namespace cpc::progress {
 
@@ -251,13 +252,7 @@ void Progress::draw(Clock::time_point now, bool final) {
 }
 
 void Progress::write_line(const std::string& line) {
-  std::size_t at = 0;
-  while (at < line.size()) {
-    ssize_t n = ::write(fd_, line.data() + at, line.size() - at);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // a progress line is not worth failing the work for
-    at += static_cast<std::size_t>(n);
-  }
+  (void)io::write_all(fd_, line);  // a progress line is not worth failing the work for
 }
 
 std::size_t Progress::width() const {

@@ -112,9 +112,9 @@ class NodeImpl {
   std::string peers_path() const;
   void save_peers();
   std::vector<dht::Contact> saved_peers() const;
-  // What save_peers() last wrote, and every node known (peers.json); used by one thread at
-  // a time: start_network(), then the 2 s loop, then stop().
-  std::mutex peers_mu_;  // known_ and saved_text_: background loop and first observe()
+  // What save_peers() last wrote, and every node known (peers.json), under peers_mu_:
+  // start_network(), the 2 s loop, stop() and the first observe() all reach them.
+  std::mutex peers_mu_;
   std::string saved_text_;
   std::map<Key, std::string> known_;
   // Every node in the routing table (self excluded): where chain messages are gossiped.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "chain_node.hpp"
 #include "cpc/dht.hpp"
@@ -337,19 +338,12 @@ Replication NodeImpl::replicate(const Key& key,
       for (const auto& x : *cs) named.push_back(peer(x));
     }
     // Named contacts closer than the target set's farthest member join the walk.
-    std::vector<Candidate*> t = targets();
-    const Key* bound = t.size() == options.replication ? &t.back()->peer.id : nullptr;
-    std::vector<Candidate> joined;
+    std::optional<Key> bound;
+    if (auto t = targets(); t.size() == options.replication) bound = t.back()->peer.id;
     for (auto& p : named) {
-      if (p.id == id || known(p.id)) continue;
-      if (bound != nullptr && !closer(key, p.id, *bound)) continue;
-      if (std::any_of(joined.begin(), joined.end(),
-                      [&](const Candidate& c) { return c.peer.id == p.id; }))
-        continue;
-      joined.push_back({std::move(p), State::kNew});
-    }
-    for (auto& c : joined) {
-      if (candidates.size() < kMaxCandidates) candidates.push_back(std::move(c));
+      if (candidates.size() >= kMaxCandidates) break;
+      if (known(p.id) || (bound && !closer(key, p.id, *bound))) continue;
+      candidates.push_back({std::move(p), State::kNew});
     }
     std::sort(candidates.begin(), candidates.end(), by_distance);
   }
