@@ -27,7 +27,7 @@ double seconds_since(Clock::time_point t) {
 }
 
 double raw_verify_rate() {
-  auto sk = keys::SecretKey::generate();
+  auto sk = keys::SecretKey::generate().value();
   std::uint8_t msg[200] = {1};
   std::uint8_t sig[64];
   crypto_sign_detached(sig, nullptr, msg, sizeof msg, sk.ed25519_secret());
@@ -59,11 +59,11 @@ struct Net {
     genesis.chain = "cpc-bench";
     genesis.time_ms = now - 1000;
     for (std::size_t i = 0; i < n_vals; ++i) {
-      vals.push_back(keys::SecretKey::generate());
+      vals.push_back(keys::SecretKey::generate().value());
       genesis.validators.push_back({vals.back().public_key().sign, 1});
     }
     for (std::size_t i = 0; i < n_users; ++i) {
-      users.push_back(keys::SecretKey::generate());
+      users.push_back(keys::SecretKey::generate().value());
       genesis.alloc.push_back({users.back().public_key().sign, 1'000'000});
     }
     ConsensusConfig cfg;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc_dht_sim: N real Dht objects over the in-memory network (cpc/dht_memory.hpp). Each
+// cpc_dht_sim: N real Dht objects over the in-memory network (cpc/dht/memory_network.hpp). Each
 // node joins through a random earlier node; then (a) lookups of random keys from random
 // nodes, their hops against log2(N) and whether they return the true k closest; (b) for
 // 10/20/30% of the nodes failed at random after replicas were placed and with no repair,
@@ -22,8 +22,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "cpc/dht.hpp"
-#include "cpc/dht_memory.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/dht/memory_network.hpp"
 
 using namespace cpc::dht;
 

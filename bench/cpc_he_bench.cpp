@@ -15,7 +15,7 @@
 #include <functional>
 #include <vector>
 
-#include "cpc/he.hpp"
+#include "cpc/crypto/he.hpp"
 
 using namespace cpc;
 using Clock = std::chrono::steady_clock;
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: cpc_he_bench [N >= 2] [P >= 1]\n");
     return 2;
   }
-  auto owner = keys::SecretKey::generate();
+  auto owner = keys::SecretKey::generate().value();
   const auto& a = owner.public_key().encrypt;
   auto table = he::DlogTable::shared();
   if (!table) {

@@ -15,9 +15,9 @@
 #include <functional>
 #include <string>
 
-#include "cpc/capsule.hpp"
-#include "cpc/he.hpp"
-#include "cpc/pre.hpp"
+#include "cpc/crypto/capsule.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/crypto/pre.hpp"
 #include "msm.hpp"
 
 using namespace cpc;
@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
   const double base_us =
       time_us([&] { sink += crypto_scalarmult_ristretto255_base(out.data(), s.data()); });
 
-  auto owner = keys::SecretKey::generate();
-  auto grantee = keys::SecretKey::generate();
+  auto owner = keys::SecretKey::generate().value();
+  auto grantee = keys::SecretKey::generate().value();
   const auto& a = owner.public_key().encrypt;
   const auto& b = grantee.public_key().encrypt;
   std::array<std::uint8_t, 1024> msg{};

@@ -16,7 +16,7 @@
 #include <cstring>
 #include <string>
 
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 namespace {
 

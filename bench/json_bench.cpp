@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "cpc/json.hpp"
-#include "cpc/ndjson.hpp"
+#include "cpc/codec/json.hpp"
+#include "cpc/codec/ndjson.hpp"
 
 namespace {
 

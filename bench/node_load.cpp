@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "cpc/cid.hpp"
-#include "cpc/http_client.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/net/http_client.hpp"
 
 using Clock = std::chrono::steady_clock;
 

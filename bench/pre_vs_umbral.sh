@@ -49,7 +49,7 @@ echo " reencrypt_from_bytes: ours against umbral's Capsule.fromBytes (which chec
 echo " reencrypt_batched: ours over a span of 16 capsules, against umbral's reencrypt;"
 echo " decrypt_3cfrags_noverify: our decrypt, which always verifies, against umbral's decrypt without verification)"
 
-# Per record in a --records stream, through the tools (CLI.md), against the same umbral
+# Per record in a --records stream, through the tools (docs/cli.md), against the same umbral
 # operations: N records of ~1 KiB, each tool run PRE_RUNS (3) times after the in-process runs
 # above; µs per record = wall time / N (process start-up included, amortised).
 tools="$build/tools"

@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "cpc/http_client.hpp"
-#include "cpc/http_server.hpp"
-#include "cpc/store.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/http_server.hpp"
+#include "cpc/store/lmdb_env.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 # Bash completion for the cpchain binaries. One file serves them all: it is installed once
 # per binary name under share/bash-completion/completions/, and each copy registers every
 # binary. For each binary, the flags are those its --help prints (tests/cli/
-# completion_bash.sh checks they agree); binaries not written yet carry the flags CLI.md
+# completion_bash.sh checks they agree); binaries not written yet carry the flags docs/cli.md
 # gives them, so that adding a flag is a one-word change.
 # shellcheck shell=bash
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Fish completion for the cpchain binaries (installed as
 # share/fish/vendor_completions.d/cpc.fish). The flags of each built binary are those its
-# --help prints; binaries not written yet carry the flags CLI.md gives them.
+# --help prints; binaries not written yet carry the flags docs/cli.md gives them.
 # -r: takes a value; -F: the value is a file; -x: takes a value that is not a file.
 
 for cmd in cpc-keygen cpc-sign cpc-verify cpc-encrypt cpc-reencrypt cpc-put cpc-get cpc-node

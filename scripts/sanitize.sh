@@ -10,6 +10,6 @@ export CC=clang CXX=clang++
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 CPC_BUILD_DIR=${CPC_SANITIZE_BUILD_DIR:-$CPC_ROOT/build-asan} cpc_build \
-  -DCPC_SANITIZE=address,undefined -DCPC_FUZZ=ON -DCPC_FUZZ_SECONDS="${CPC_FUZZ_SECONDS:-20}"
+  -DCPC_SANITIZE=address,undefined -DCPC_FULL_TESTS=ON -DCPC_FUZZ=ON -DCPC_FUZZ_SECONDS="${CPC_FUZZ_SECONDS:-20}"
 cd "${CPC_SANITIZE_BUILD_DIR:-$CPC_ROOT/build-asan}"
 ctest -j2 --output-on-failure --timeout 1500 "$@"

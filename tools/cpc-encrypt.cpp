@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-encrypt: seal a byte stream or NDJSON records to a public key, and with -d open them,
 // as the owner or as a grantee with cfrags; --he, --sum and -d on cpc/he records for
-// additively homomorphic numbers (CLI.md "Encryption").
+// additively homomorphic numbers (docs/cli.md "Encryption").
 #include <unistd.h>
 
-#include "cpc/he.hpp"
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/ndjson.hpp"
-#include "cpc/reencrypt.hpp"
-#include "cpc/seal.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/reencrypt.hpp"
+#include "cpc/crypto/seal.hpp"
 #include "tool_common.hpp"
 
 namespace {
@@ -166,8 +166,7 @@ int open(const Options& o, cpc::io::InputFile& in, cpc::io::OutputFile& out) {
 
 }  // namespace
 
-int main(int argc, char** argv) try {
-  cpc::tool::init("cpc-encrypt");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Seal a byte stream (or, with --records, each NDJSON line) to a public key; with -d,\n"
       "open what was sealed to your key. Opening never leaves a partial output file."};
@@ -212,7 +211,8 @@ int main(int argc, char** argv) try {
   if (auto s = out.open(o.out_path); !s) return cpc::tool::fail(s);
   if (o.he || o.sum) return homomorphic(o, in, out);
   return o.decrypt ? open(o, in, out) : seal(o, in, out);
-} catch (const std::exception& e) {
-  // Allocation failures and the like: still one line and a documented status.
-  return cpc::tool::fail(cpc::Status::io(e.what()));
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-encrypt", run, argc, argv);
 }

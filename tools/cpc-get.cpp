@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-get: fetch an object by CID through a node, verify every block, write its bytes to
-// stdout or atomically to -o FILE (CLI.md "Network", docs/node-api.md §3); with --proof,
+// stdout or atomically to -o FILE (docs/cli.md "Network", docs/node-api.md §3); with --proof,
 // print its on-chain registration with the inclusion proof instead (docs/node-api.md §10);
 // with -k KEY, open a sealed object as its owner or as a grantee (docs/sharing.md §4); with
 // --sum, the node's homomorphic sum of cpc/he objects; with --buy, an escrowed purchase on
@@ -12,12 +12,12 @@
 #include <cstdlib>
 #include <optional>
 
-#include "cpc/chain_client.hpp"
-#include "cpc/cid.hpp"
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/object_client.hpp"
-#include "cpc/share_client.hpp"
+#include "cpc/client/chain_client.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/client/object_client.hpp"
+#include "cpc/client/share_client.hpp"
 #include "tool_common.hpp"
 
 namespace {
@@ -50,8 +50,7 @@ int open_sealed(const cpc::cid::Cid& root, const std::string& key_path,
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  cpc::tool::init("cpc-get");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Fetch the object CID through a node, verify every block against its CID, and write\n"
       "its bytes to stdout or FILE. With -k KEY, open a sealed object: as its owner, or as a\n"
@@ -160,4 +159,8 @@ int main(int argc, char** argv) {
   if (auto s = out.commit(); !s) return cpc::tool::fail(s);
   bar.finish();
   return 0;
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-get", run, argc, argv);
 }

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-keygen: make an identity (Ed25519 signing key + ristretto255 encryption key), or
-// print the public half of one (CLI.md "Keys").
+// print the public half of one (docs/cli.md "Keys").
 #include <unistd.h>
 
 #include <optional>
 
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/keys.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/crypto/keys.hpp"
 #include "tool_common.hpp"
 
-int main(int argc, char** argv) try {
-  cpc::tool::init("cpc-keygen");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Make a new cpchain identity (secret key, mode 0600), or with --public print the\n"
       "public key of a secret key."};
@@ -61,14 +60,18 @@ int main(int argc, char** argv) try {
                              "use -o FILE, e.g. cpc-keygen -o device.key");
     }
     auto sk = cpc::keys::SecretKey::generate();
-    record = cpc::keys::secret_key_record(sk, pass ? &*pass : nullptr);
+    if (!sk) return cpc::tool::fail(sk.status());
+    auto secret = cpc::keys::secret_key_record(*sk, pass ? &*pass : nullptr);
+    if (!secret) return cpc::tool::fail(secret.status());
+    record = std::move(*secret);
     if (auto s = out.open(out_path, 0600, force); !s) return cpc::tool::fail(s);
   }
   record += '\n';
   if (auto s = out.write(record); !s) return cpc::tool::fail(s);
   if (auto s = out.commit(); !s) return cpc::tool::fail(s);
   return 0;
-} catch (const std::exception& e) {
-  // Allocation failures and the like: still one line and a documented status.
-  return cpc::tool::fail(cpc::Status::io(e.what()));
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-keygen", run, argc, argv);
 }

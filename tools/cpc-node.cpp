@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-node: run a storage peer (HTTP API, LMDB store, DHT; docs/node-api.md) until SIGTERM
-// or SIGINT, or write a genesis file (`cpc-node genesis`). CLI.md "Network".
+// or SIGINT, or write a genesis file (`cpc-node genesis`). docs/cli.md "Network".
 #include <signal.h>
 
 #include <chrono>
 #include <cstdio>
 
-#include "cpc/genesis.hpp"
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/log.hpp"
-#include "cpc/node.hpp"
+#include "cpc/node/genesis_file.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/io/log.hpp"
+#include "cpc/codec/duration.hpp"
+#include "cpc/node/node.hpp"
 #include "tool_common.hpp"
 
 namespace {
@@ -49,8 +50,7 @@ int write_genesis(const std::vector<std::string>& validators,
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  cpc::tool::init("cpc-node");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Run a cpchain storage node: HTTP API, LMDB store and DHT peer (docs/node-api.md).\n"
       "With no flags: a single-node network in ./.cpc, API on 127.0.0.1:7400."};
@@ -93,10 +93,10 @@ int main(int argc, char** argv) {
   if (*gen) return write_genesis(validators, allocs, gen_out);
   if (auto f = cpc::log::parse_format(log_format)) cpc::log::set_format(*f);
 
-  auto interval = cpc::node::parse_duration(repair);
+  auto interval = cpc::duration::parse(repair);
   if (!interval) return fail(interval.status().with_context("--repair-interval"));
   o.repair_interval = *interval;
-  auto timeout = cpc::node::parse_duration(conn_timeout);
+  auto timeout = cpc::duration::parse(conn_timeout);
   if (!timeout) return fail(timeout.status().with_context("--connection-timeout"));
   o.connection_timeout = std::chrono::duration_cast<std::chrono::seconds>(*timeout);
   // The signals are taken by sigwait below; every thread the node starts inherits the mask.
@@ -117,4 +117,8 @@ int main(int argc, char** argv) {
   cpc::log::info("stopping", {{"signal", name}}, std::string("stopping on ") + name);
   (*node)->stop();
   return 0;
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-node", run, argc, argv);
 }

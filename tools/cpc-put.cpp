@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-put: store bytes through a node as a content-addressed UnixFS object and print its CID
-// (CLI.md "Network", docs/node-api.md §3); with --records, each NDJSON line on its own;
+// (docs/cli.md "Network", docs/node-api.md §3); with --records, each NDJSON line on its own;
 // with --register -k KEY, each stored object is also registered on chain (data.register,
 // docs/node-api.md §10) and its record gains the committed transaction's id as "tx".
 #include <unistd.h>
@@ -12,12 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cpc/chain_client.hpp"
-#include "cpc/cid.hpp"
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/ndjson.hpp"
-#include "cpc/object_client.hpp"
+#include "cpc/client/chain_client.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/codec/ndjson.hpp"
+#include "cpc/client/object_client.hpp"
 #include "tool_common.hpp"
 
 namespace {
@@ -53,8 +53,7 @@ cpc::Result<OnChain> maybe_register(const cpc::client::PutResult& r, const cpc::
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  cpc::tool::init("cpc-put");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Store FILE (default: stdin) in the network through a node, as a content-addressed\n"
       "object; print {\"type\":\"cpc/put\",\"cid\":…,\"size\":N}."};
@@ -132,4 +131,8 @@ int main(int argc, char** argv) {
   }
   if (auto s = out.flush(); !s) return cpc::tool::fail(s);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-put", run, argc, argv);
 }

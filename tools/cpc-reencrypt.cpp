@@ -2,17 +2,17 @@
 // cpc-reencrypt: `grant` makes an owner's threshold key fragments for a grantee, or with
 // --node publishes them on chain, each sealed to one proxy node (docs/sharing.md §2);
 // `revoke` ends a published grant; the default form is the proxy's side, one cfrag per
-// capsule of a sealed input (CLI.md "Re-encryption", "Network").
+// capsule of a sealed input (docs/cli.md "Re-encryption", "Network").
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/ndjson.hpp"
-#include "cpc/node.hpp"
-#include "cpc/reencrypt.hpp"
-#include "cpc/share_client.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/codec/ndjson.hpp"
+#include "cpc/codec/duration.hpp"
+#include "cpc/crypto/reencrypt.hpp"
+#include "cpc/client/share_client.hpp"
 #include "tool_common.hpp"
 
 namespace {
@@ -35,7 +35,7 @@ int publish(const std::string& key, const std::optional<std::string>& passphrase
     spec.cid = cpc::cid::to_string(*c);
   }
   if (!g.expires.empty()) {
-    auto d = cpc::node::parse_duration(g.expires);
+    auto d = cpc::duration::parse(g.expires);
     if (!d || d->count() <= 0) {
       return cpc::tool::fail(cpc::Status::bad_input("--expires: bad duration " + g.expires +
                                                     " (use e.g. 90s, 30m, 12h, 7d)"));
@@ -102,8 +102,7 @@ int proxy(const std::string& kfrag_path, const std::string& input, const std::st
 
 }  // namespace
 
-int main(int argc, char** argv) try {
-  cpc::tool::init("cpc-reencrypt");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Threshold proxy re-encryption. 'grant' splits the owner's re-encryption key for a\n"
       "grantee into N signed kfrags, any T of which suffice (with --node: published on chain,\n"
@@ -174,7 +173,8 @@ int main(int argc, char** argv) try {
                            "see 'cpc-reencrypt --help'");
   }
   return proxy(kfrag_path, input, out_path);
-} catch (const std::exception& e) {
-  // Allocation failures and the like: still one line and a documented status.
-  return cpc::tool::fail(cpc::Status::io(e.what()));
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-reencrypt", run, argc, argv);
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-sign: sign NDJSON records (cpc/signed envelopes) or a file's bytes (--detached,
-// cpc/signature) with a cpchain secret key (CLI.md "Signatures").
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/ndjson.hpp"
-#include "cpc/sign.hpp"
+// cpc/signature) with a cpchain secret key (docs/cli.md "Signatures").
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/sign.hpp"
 #include "tool_common.hpp"
 
-int main(int argc, char** argv) try {
-  cpc::tool::init("cpc-sign");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Sign NDJSON records: every input line (any JSON value) becomes one cpc/signed record.\n"
       "With --detached, print a cpc/signature: plain RFC 8032 Ed25519 over FILE's bytes."};
@@ -61,7 +60,8 @@ int main(int argc, char** argv) try {
   if (auto s = writer.flush(); !s) return cpc::tool::fail(s);
   if (auto s = out.commit(); !s) return cpc::tool::fail(s);
   return 0;
-} catch (const std::exception& e) {
-  // Allocation failures and the like: still one line and a documented status.
-  return cpc::tool::fail(cpc::Status::io(e.what()));
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-sign", run, argc, argv);
 }

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-verify: check cpc/signed records (printing each verified payload) or a detached
-// cpc/signature over a file (CLI.md "Signatures"), or a proxy's cfrags against the capsules
-// of a sealed input (CLI.md "Re-encryption"); or a node's whole chain from genesis
-// (--chain) or an inclusion proof offline (--proof), CLI.md "Network".
+// cpc/signature over a file (docs/cli.md "Signatures"), or a proxy's cfrags against the capsules
+// of a sealed input (docs/cli.md "Re-encryption"); or a node's whole chain from genesis
+// (--chain) or an inclusion proof offline (--proof), docs/cli.md "Network".
 #include <cstdlib>
 
-#include "cpc/chain/remote.hpp"
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/ndjson.hpp"
-#include "cpc/reencrypt.hpp"
-#include "cpc/sign.hpp"
+#include "cpc/client/chain_remote.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/reencrypt.hpp"
+#include "cpc/crypto/sign.hpp"
 #include "tool_common.hpp"
 
 namespace {
@@ -75,8 +75,7 @@ int verify_on_chain(bool chain, const std::string& node, const std::string& proo
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  cpc::tool::init("cpc-verify");
+static int run(int argc, char** argv) {
   CLI::App app{
       "Verify cpc/signed records and print each verified payload, one per line; or with\n"
       "--detached FILE --sig SIGFILE, a detached signature over FILE's bytes."};
@@ -164,4 +163,8 @@ int main(int argc, char** argv) {
   if (worst != 0) return worst;
   if (auto s = out.commit(); !s) return cpc::tool::fail(s);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  return cpc::tool::run_main("cpc-verify", run, argc, argv);
 }

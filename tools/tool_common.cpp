@@ -6,9 +6,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
+#include <new>
 #include <utility>
 
-#include "cpc/log.hpp"
+#include "cpc/io/log.hpp"
 #include "cpc/version.hpp"
 
 namespace cpc::tool {
@@ -16,12 +18,18 @@ namespace {
 std::string g_program = "cpc";
 }
 
-void init(const char* program_name) {
-  g_program = program_name;
-  log::set_program(program_name);
-  if (sodium_init() < 0) {
-    std::fprintf(stderr, "%s: cannot initialise libsodium\n", program_name);
-    std::exit(3);
+int run_main(const char* program_name, int (*body)(int, char**), int argc, char** argv) {
+  try {
+    g_program = program_name;
+    log::set_program(program_name);
+    if (sodium_init() < 0) return fail(Status::io("cannot initialise libsodium"));
+    return body(argc, argv);
+  } catch (const std::bad_alloc&) {
+    return fail(Status::io("out of memory"));
+  } catch (const std::exception& e) {
+    return fail(Status::io(std::string("internal error: ") + e.what()));
+  } catch (...) {
+    return fail(Status::io("internal error"));
   }
 }
 

@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // What every binary shares beyond libcpc: the program name in error messages, turning a
-// cpc::Status into "cpc-x: message" on stderr plus an exit status (CLI.md), and the standard
+// cpc::Status into "cpc-x: message" on stderr plus an exit status (docs/cli.md), and the standard
 // --version flag. Anything with logic in it belongs in libcpc, not here.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "cpc/io.hpp"
-#include "cpc/progress.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/io/progress.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::tool {
 
-// Initialises libsodium and records the program name; call first in main().
-// Exits with status 3 if libsodium cannot be initialised.
-void init(const char* program_name);
+// A tool's main(): initialises libsodium (exit 3 if it cannot), records the program name
+// and runs `body`. Any exception that escapes `body` — libcpc throws none, but CLI11 and the
+// standard library can (std::bad_alloc first of all) — unwinds it, so an OutputFile it holds
+// removes its temporary file, and becomes one line "program: …" and exit 3.
+int run_main(const char* program_name, int (*body)(int, char**), int argc, char** argv);
 
-// The program name given to init().
+// The program name given to run_main().
 const std::string& program();
 
 // Prints "program: message" (and "hint: …" when non-empty) to stderr, after erasing a

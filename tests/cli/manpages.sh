@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Man pages (STYLE.md habit 12): every cpc-* binary has a page; the page names every flag
+# Man pages (docs/style.md habit 12): every cpc-* binary has a page; the page names every flag
 # its --help prints, in OPTIONS and in a SYNOPSIS that matches --help; it renders without
 # groff warnings and has the sections a reader expects; its EXAMPLES run as written.
 source "$(dirname "$0")/lib.sh"

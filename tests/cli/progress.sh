@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# cpc-encrypt's progress line (cpc/progress.hpp): drawn on stderr when it is a terminal
+# cpc-encrypt's progress line (cpc/io/progress.hpp): drawn on stderr when it is a terminal
 # (here a pseudo-terminal made by script(1)) and the work lasts, erased when done and before
 # an error; never drawn into a pipe or a file, nor with -q or --no-progress; --progress
 # draws anywhere and keeps its last line. The data written is the same either way.

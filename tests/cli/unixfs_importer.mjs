@@ -14,7 +14,7 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
 
 // The test data: one byte per step of Marsaglia's xorshift32 (13, 17, 5), low byte of the
-// state after the step. tests/unit/unixfs_vectors_test.cpp generates the same bytes.
+// state after the step. tests/unit/codec_unixfs_vectors_test.cpp generates the same bytes.
 function xorshift(size, seed) {
   const out = new Uint8Array(size);
   let x = seed >>> 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Cross-checks cpc::unixfs against the IPFS project's own importer (DESIGN.md §3,
+# Cross-checks cpc::unixfs against the IPFS project's own importer (docs/architecture.md §3,
 # docs/cid.md): for the same pseudo-random bytes, bench/cpc_unixfs_cid must print the root
 # CID that npm ipfs-unixfs-importer computes with `ipfs add --cid-version=1 --raw-leaves
 # --chunker=size-1048576` settings. Sizes cover the single raw leaf (0 B, 1 B, 1 MiB), the

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Shared by the cluster tests (sourced): starts real cpc-node processes on 127.0.0.1 with
 # free ports and temporary data directories, and kills every process it started, by PID,
-# when the test exits however it exits (bitcoin's test/functional framework, DESIGN.md §6).
+# when the test exits however it exits (bitcoin's test/functional framework, docs/architecture.md §6).
 set -euo pipefail
 : "${CPC_BIN:?CPC_BIN must point at the built tools}"
 export PATH="$CPC_BIN:$PATH"

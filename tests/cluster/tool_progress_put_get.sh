@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# cpc-put and cpc-get's progress line (cpc/progress.hpp) against one node: on a terminal
+# cpc-put and cpc-get's progress line (cpc/io/progress.hpp) against one node: on a terminal
 # (a pseudo-terminal made by script(1)) --progress draws a bar up to 100% of the file's or
 # the object's size; the automatic mode leaves nothing on the screen; with stderr in a file,
 # or with -q, nothing is drawn at all; the CID and the bytes fetched are the same every way.

@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return sodium_init() < 0 ? 1 : 0;

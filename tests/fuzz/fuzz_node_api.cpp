@@ -11,12 +11,12 @@
 
 #include <cstdlib>
 
-#include "cpc/blob_store.hpp"
-#include "cpc/cid.hpp"
-#include "cpc/dht.hpp"
-#include "cpc/dht_http.hpp"
-#include "cpc/record.hpp"
-#include "cpc/unixfs.hpp"
+#include "blob_store.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/dht/dht.hpp"
+#include "dht_http.hpp"
+#include "cpc/wire/record.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return sodium_init() < 0 ? 1 : 0;

@@ -5,11 +5,11 @@
 // report; malformed input is an error Status.
 #include <sodium.h>
 
-#include "cpc/he.hpp"
-#include "cpc/keys.hpp"
-#include "cpc/pre.hpp"
-#include "cpc/seal.hpp"
-#include "cpc/sign.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/crypto/keys.hpp"
+#include "cpc/crypto/pre.hpp"
+#include "cpc/crypto/seal.hpp"
+#include "cpc/crypto/sign.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return sodium_init() < 0 ? 1 : 0;

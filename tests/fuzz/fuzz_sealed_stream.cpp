@@ -9,8 +9,8 @@
 
 #include <cstdlib>
 
-#include "cpc/io.hpp"
-#include "cpc/seal.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/seal.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fuzz target: the sharing records a node or a client parses (cpc/share.hpp,
+// Fuzz target: the sharing records a node or a client parses (cpc/wire/share.hpp,
 // docs/node-api.md §11). The first byte picks the parser:
 //   0 POST /v1/reencrypt body (parse_request)   3 GET /v1/grants reply (parse_grants)
 //   1 its reply (parse_response)                4 a grant's sealed kfrag, opened with the
@@ -10,9 +10,9 @@
 
 #include <cstdlib>
 
-#include "cpc/io.hpp"
-#include "cpc/keys.hpp"
-#include "cpc/share.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keys.hpp"
+#include "cpc/wire/share.hpp"
 
 namespace {
 

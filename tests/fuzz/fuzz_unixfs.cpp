@@ -4,8 +4,8 @@
 // no sanitizer report, bounded work.
 #include <sodium.h>
 
-#include "cpc/cid.hpp"
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return sodium_init() < 0 ? 1 : 0;

@@ -14,8 +14,8 @@
 #include <string>
 
 #include "cpc/chain/tx.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/keyfile.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/keyfile.hpp"
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0 || argc < 6) {

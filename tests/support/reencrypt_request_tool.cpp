@@ -8,9 +8,9 @@
 #include <cstdio>
 #include <string>
 
-#include "cpc/hex.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/share.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/wire/share.hpp"
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0 || (argc != 4 && argc != 6)) {

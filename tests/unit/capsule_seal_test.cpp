@@ -4,15 +4,15 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cpc/base64.hpp"
-#include "cpc/capsule.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/seal.hpp"
+#include "cpc/codec/base64.hpp"
+#include "cpc/crypto/capsule.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/seal.hpp"
 
 using namespace cpc;
 
 TEST_CASE("capsule round trip and check", "[capsule]") {
-  auto sk = keys::SecretKey::generate();
+  auto sk = keys::SecretKey::generate().value();
   capsule::Key k1{};
   auto c = capsule::encapsulate(sk.public_key().encrypt, k1);
   auto enc = c.encode();
@@ -22,7 +22,7 @@ TEST_CASE("capsule round trip and check", "[capsule]") {
   REQUIRE(k2);
   CHECK(*k2 == k1);
   // Another key derives another key.
-  auto other = keys::SecretKey::generate();
+  auto other = keys::SecretKey::generate().value();
   CHECK(*capsule::decapsulate(other.encrypt_scalar(), *back) != k1);
   // Any bit flipped in the capsule makes it invalid (malformed or failing the check).
   for (std::size_t i = 0; i < enc.size(); i += 7) {
@@ -72,7 +72,7 @@ Result<Bytes> open_lines(const keys::SecretKey& sk, const std::vector<std::strin
 }  // namespace
 
 TEST_CASE("sealed streams round trip at chunk boundaries", "[seal]") {
-  auto sk = keys::SecretKey::generate();
+  auto sk = keys::SecretKey::generate().value();
   for (std::size_t n : {0, 1, 15, 16, 17, 32, 100}) {
     Bytes data(n);
     if (n > 0) randombytes_buf(data.data(), n);
@@ -85,7 +85,7 @@ TEST_CASE("sealed streams round trip at chunk boundaries", "[seal]") {
 }
 
 TEST_CASE("sealed streams detect tampering", "[seal]") {
-  auto sk = keys::SecretKey::generate();
+  auto sk = keys::SecretKey::generate().value();
   Bytes data(64);
   randombytes_buf(data.data(), data.size());
   auto lines = seal_lines(sk.public_key(), data, 16);  // header + 4 chunks
@@ -139,7 +139,7 @@ TEST_CASE("sealed streams detect tampering", "[seal]") {
   swapped[0] = other[0];
   CHECK(code(swapped) == Code::kRefused);
   // A wrong key.
-  auto stranger = keys::SecretKey::generate();
+  auto stranger = keys::SecretKey::generate().value();
   CHECK(open_lines(stranger, lines).status().code() == Code::kRefused);
   // Malformed records are bad input, not refusals.
   auto garbage = lines;
@@ -162,7 +162,7 @@ TEST_CASE("sealed streams detect tampering", "[seal]") {
 }
 
 TEST_CASE("sealed records open alone", "[seal]") {
-  auto sk = keys::SecretKey::generate();
+  auto sk = keys::SecretKey::generate().value();
   std::string line = R"({"device":"t-17","temp":21.5})";
   std::string rec = seal::seal_record(sk.public_key(), as_bytes(line));
   CHECK(seal::is_sealed_record(rec));
@@ -170,7 +170,7 @@ TEST_CASE("sealed records open alone", "[seal]") {
   auto back = seal::open_record(rec, seal::owner_key_source(sk));
   REQUIRE(back);
   CHECK(std::string(back->begin(), back->end()) == line);
-  auto other = keys::SecretKey::generate();
+  auto other = keys::SecretKey::generate().value();
   CHECK(seal::open_record(rec, seal::owner_key_source(other)).status().code() == Code::kRefused);
   auto j = nlohmann::json::parse(rec);
   j["data"] = base64::encode(as_bytes("AAAAAAAAAAAAAAAAAAAAAAAAAA"));

@@ -185,7 +185,7 @@ TEST_CASE("inclusion proofs verify offline against genesis", "[chain][proof]") {
   bad.commit.precommits.resize(2);  // 2 of 4: below the quorum of 3
   CHECK(verify_proof(bad, c.genesis).code() == Code::kRefused);
   Genesis other = c.genesis;
-  other.validators[0].key = keys::SecretKey::generate().public_key().sign;
+  other.validators[0].key = keys::SecretKey::generate().value().public_key().sign;
   CHECK(verify_proof(*p, other).code() == Code::kRefused);
   CHECK(prove_tx(*c.cs, Hash{3}).status().code() == Code::kRefused);
 }

@@ -14,8 +14,8 @@ using cpc::chain::testing::Sim;
 
 TEST_CASE("a single validator commits alone through the same engine", "[chain][consensus]") {
   std::vector<keys::SecretKey> users;
-  users.push_back(keys::SecretKey::generate());
-  users.push_back(keys::SecretKey::generate());
+  users.push_back(keys::SecretKey::generate().value());
+  users.push_back(keys::SecretKey::generate().value());
   Sim sim(1, 7, &users);
   Tx t;
   t.chain = sim.genesis.chain;
@@ -35,8 +35,8 @@ TEST_CASE("a single validator commits alone through the same engine", "[chain][c
 
 TEST_CASE("4 validators commit under delays and reordering", "[chain][consensus]") {
   std::vector<keys::SecretKey> users;
-  users.push_back(keys::SecretKey::generate());
-  users.push_back(keys::SecretKey::generate());
+  users.push_back(keys::SecretKey::generate().value());
+  users.push_back(keys::SecretKey::generate().value());
   Sim sim(4, 42, &users);
   sim.delay_max = 300;  // reordering: a later message often overtakes an earlier one
   for (std::uint64_t i = 0; i < 20; ++i) {

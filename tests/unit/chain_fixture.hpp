@@ -45,11 +45,11 @@ struct TestChain {
     genesis.chain = "cpc-test";
     genesis.time_ms = 1'700'000'000'000;
     for (std::size_t i = 0; i < n_vals; ++i) {
-      vals.push_back(keys::SecretKey::generate());
+      vals.push_back(keys::SecretKey::generate().value());
       genesis.validators.push_back({vals.back().public_key().sign, 1});
     }
     for (std::size_t i = 0; i < n_users; ++i) {
-      users.push_back(keys::SecretKey::generate());
+      users.push_back(keys::SecretKey::generate().value());
       genesis.alloc.push_back({users.back().public_key().sign, alloc});
     }
     auto opened = ChainState::open(genesis, store);

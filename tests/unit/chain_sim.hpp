@@ -53,7 +53,7 @@ class Sim {
     genesis.chain = "cpc-sim";
     genesis.time_ms = now - 1000;
     for (std::size_t i = 0; i < n; ++i) {
-      keys.push_back(keys::SecretKey::generate());
+      keys.push_back(keys::SecretKey::generate().value());
       genesis.validators.push_back({keys.back().public_key().sign, 1});
     }
     if (users != nullptr) {

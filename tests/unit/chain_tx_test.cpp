@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "chain_fixture.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 
 using namespace cpc;
 using namespace cpc::chain;

@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "cpc/cid.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/codec/hex.hpp"
 
 using cpc::as_bytes;
 using cpc::Bytes;

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "cpc/base64.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/codec/base64.hpp"
+#include "cpc/codec/hex.hpp"
 
 using cpc::as_bytes;
 

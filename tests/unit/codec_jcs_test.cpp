@@ -12,7 +12,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 
 using cpc::json::canonicalize;
 using cpc::json::parse;

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 
 using cpc::json::parse;
 using cpc::json::Value;

@@ -16,7 +16,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "cpc/ndjson.hpp"
+#include "cpc/codec/ndjson.hpp"
 
 using cpc::ndjson::LineReader;
 using cpc::ndjson::LineWriter;

@@ -3,8 +3,8 @@
 // writes them) and strict rejection of malformed dag-pb or UnixFS data.
 #include <catch2/catch.hpp>
 
-#include "cpc/hex.hpp"
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 using cpc::as_bytes;
 using cpc::Bytes;

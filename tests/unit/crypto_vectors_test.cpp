@@ -7,8 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cpc/hex.hpp"
-#include "cpc/keys.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/keys.hpp"
 
 using nlohmann::json;
 

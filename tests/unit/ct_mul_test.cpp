@@ -16,8 +16,8 @@
 #include <sstream>
 
 #include "capsule_check.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/pre.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/pre.hpp"
 #include "ct_mul.hpp"
 
 namespace field = cpc::he::field;
@@ -207,7 +207,7 @@ TEST_CASE("ct_mul: the identity encodes as zeros; RFC 9496 multiples of the gene
 
 TEST_CASE("capsule check: the MSM forms agree with libsodium's s·G == V + h·E", "[ct_mul]") {
   using cpc::capsule::Capsule;
-  auto owner = cpc::keys::SecretKey::generate();
+  auto owner = cpc::keys::SecretKey::generate().value();
   std::mt19937_64 rng(29);
   for (int iter = 0; iter < 1000; ++iter) {
     cpc::capsule::Key key{};
@@ -249,8 +249,8 @@ TEST_CASE("capsule check: the MSM forms agree with libsodium's s·G == V + h·E"
 
 TEST_CASE("reencapsulate: the cfrag's points are libsodium's products", "[ct_mul][pre]") {
   using cpc::group::Point;
-  auto owner = cpc::keys::SecretKey::generate();
-  auto grantee = cpc::keys::SecretKey::generate();
+  auto owner = cpc::keys::SecretKey::generate().value();
+  auto grantee = cpc::keys::SecretKey::generate().value();
   auto kfrags = cpc::pre::generate_kfrags(owner, grantee.public_key().encrypt, 2, 3).value();
   std::vector<cpc::capsule::Capsule> caps;
   for (int i = 0; i < 200; ++i) {

@@ -9,8 +9,8 @@
 #include <random>
 #include <thread>
 
-#include "cpc/dht.hpp"
-#include "cpc/dht_memory.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/dht/memory_network.hpp"
 
 using namespace cpc;
 using namespace cpc::dht;

@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "cpc/dht.hpp"
-#include "cpc/dht_memory.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/dht/memory_network.hpp"
 
 using namespace cpc;
 using namespace cpc::dht;

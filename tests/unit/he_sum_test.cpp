@@ -8,8 +8,8 @@
 #include <memory>
 #include <random>
 
-#include "cpc/he.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/codec/hex.hpp"
 #include "he_field.hpp"
 
 using cpc::he::Ciphertext;
@@ -108,7 +108,7 @@ TEST_CASE("he sum: interleaved decoding equals one-at-a-time decoding", "[he][su
 }
 
 TEST_CASE("he sum: Summer and sum() equal a chain of add()", "[he][sum]") {
-  SecretKey sk = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
   std::mt19937_64 rng(3);
   for (std::size_t n : {1, 2, 3, 17, 100, 300}) {  // 300: two threads
     std::vector<Ciphertext> cts;
@@ -141,7 +141,7 @@ TEST_CASE("he sum: Summer and sum() equal a chain of add()", "[he][sum]") {
 }
 
 TEST_CASE("he sum: the record fast path decides exactly as the strict parser", "[he][sum]") {
-  SecretKey sk = SecretKey::generate(), other = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value(), other = SecretKey::generate().value();
   auto c = cpc::he::encrypt(sk.public_key().encrypt, 42, 2).value();
   const std::string rec = cpc::he::he_record(c);
   auto status_of = [](const std::vector<std::string>& recs) {
@@ -199,7 +199,7 @@ TEST_CASE("he sum: the record fast path decides exactly as the strict parser", "
 // decode group or alone, fast path or strict parser) the same error, its index, and nothing
 // of the batch added.
 TEST_CASE("he sum: add_records equals a chain of add_record", "[he][sum]") {
-  SecretKey sk = SecretKey::generate(), other = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value(), other = SecretKey::generate().value();
   std::mt19937_64 rng(21);
   std::vector<std::string> recs;
   for (int i = 0; i < 600; ++i) {

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <random>
 
-#include "cpc/he.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/codec/hex.hpp"
 
 using cpc::he::Ciphertext;
 using cpc::keys::SecretKey;
@@ -46,7 +46,7 @@ void use_build_cache() {
 }  // namespace
 
 TEST_CASE("he: encrypt and decrypt signed values with a small table", "[he]") {
-  SecretKey sk = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
   const auto& a = sk.public_key().encrypt;
   std::mt19937_64 rng(1);
   std::vector<std::int64_t> values = {0, 1, -1, 2, -2, 1023, 1024, -1025, (1 << 20), -(1 << 20)};
@@ -69,7 +69,7 @@ TEST_CASE("he: encrypt and decrypt signed values with a small table", "[he]") {
 }
 
 TEST_CASE("he: sums of random signed readings", "[he]") {
-  SecretKey sk = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
   std::mt19937_64 rng(2);
   std::vector<Ciphertext> cts;
   std::int64_t total = 0;
@@ -87,8 +87,8 @@ TEST_CASE("he: sums of random signed readings", "[he]") {
 }
 
 TEST_CASE("he: refusals", "[he]") {
-  SecretKey sk = SecretKey::generate();
-  SecretKey other = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
+  SecretKey other = SecretKey::generate().value();
   auto c = cpc::he::encrypt(sk.public_key().encrypt, 5).value();
   auto d = cpc::he::encrypt(other.public_key().encrypt, 5).value();
   CHECK(cpc::he::add(c, d).status().code() == cpc::Code::kRefused);
@@ -101,7 +101,7 @@ TEST_CASE("he: refusals", "[he]") {
 }
 
 TEST_CASE("he: re-randomization changes the bytes, not the value", "[he]") {
-  SecretKey sk = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
   auto c = cpc::he::encrypt(sk.public_key().encrypt, -777).value();
   auto r = cpc::he::rerandomize(c);
   CHECK_FALSE(r.c1 == c.c1);
@@ -142,7 +142,7 @@ TEST_CASE("he: the table cache is written, verified and rebuilt when corrupted",
   REQUIRE(t2);
   CHECK_FALSE((*t2)->built());
 
-  SecretKey sk = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
   auto c = cpc::he::encrypt(sk.public_key().encrypt, 123456).value();
   auto corrupt = [&path](std::size_t offset) {
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -173,7 +173,7 @@ TEST_CASE("he: the full range ±2^40 with the default table", "[he][table]") {
   use_build_cache();
   auto table = cpc::he::DlogTable::shared();
   REQUIRE(table);
-  SecretKey sk = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
   const auto& a = sk.public_key().encrypt;
   for (std::int64_t m : {cpc::he::kMaxAbs, -cpc::he::kMaxAbs, cpc::he::kMaxAbs - 4242424,
                          std::int64_t{65535} * 1000000}) {
@@ -194,7 +194,7 @@ TEST_CASE("he: the full range ±2^40 with the default table", "[he][table]") {
 }
 
 TEST_CASE("he: cpc/he records round-trip and are strict", "[he][records]") {
-  SecretKey sk = SecretKey::generate();
+  SecretKey sk = SecretKey::generate().value();
   auto c = cpc::he::encrypt(sk.public_key().encrypt, 99, 3).value();
   std::string r = cpc::he::he_record(c);
   CHECK(r.rfind(R"({"type":"cpc/he","to":")" + cpc::hex::encode(sk.public_key().encrypt.bytes()) +

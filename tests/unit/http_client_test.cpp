@@ -10,8 +10,8 @@
 #include <chrono>
 #include <thread>
 
-#include "cpc/http_client.hpp"
-#include "cpc/http_server.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/http_server.hpp"
 
 using cpc::net::ClientOptions;
 using cpc::net::ClientRequest;

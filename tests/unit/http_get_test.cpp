@@ -10,8 +10,8 @@
 #include <string>
 #include <thread>
 
-#include "cpc/http_get.hpp"
-#include "cpc/http_server.hpp"
+#include "cpc/net/http_get.hpp"
+#include "cpc/net/http_server.hpp"
 
 using cpc::net::http_get;
 

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <thread>
 
-#include "cpc/http_client.hpp"
-#include "cpc/http_server.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/http_server.hpp"
 
 using cpc::net::HttpClient;
 using cpc::net::HttpServer;

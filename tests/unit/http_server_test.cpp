@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "cpc/http_client.hpp"
-#include "cpc/http_server.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/http_server.hpp"
 #include "raw_socket.hpp"
 
 using cpc::net::HttpClient;

@@ -3,13 +3,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cpc/keys.hpp"
+#include "cpc/crypto/keys.hpp"
 
 using namespace cpc;
 
 namespace {
 SecretBytes pass(std::string_view s) {
-  SecretBytes b(s.size());
+  SecretBytes b = SecretBytes::allocate(s.size()).value();
   std::copy(s.begin(), s.end(), b.data());
   return b;
 }
@@ -19,8 +19,8 @@ keys::PassphraseSource give(std::string_view s) {
 }  // namespace
 
 TEST_CASE("secret key record round trip", "[keys]") {
-  auto sk = keys::SecretKey::generate();
-  std::string rec = keys::secret_key_record(sk, nullptr);
+  auto sk = keys::SecretKey::generate().value();
+  std::string rec = keys::secret_key_record(sk, nullptr).value();
   auto back = keys::parse_secret_key(rec, nullptr);
   REQUIRE(back);
   CHECK(back->public_key().id() == sk.public_key().id());
@@ -36,10 +36,10 @@ TEST_CASE("secret key record round trip", "[keys]") {
 }
 
 TEST_CASE("passphrase-protected secret keys", "[keys]") {
-  auto sk = keys::SecretKey::generate();
+  auto sk = keys::SecretKey::generate().value();
   SecretBytes p = pass("correct horse");
   keys::KdfParams fast{1, 8 << 20};
-  std::string rec = keys::secret_key_record(sk, &p, fast);
+  std::string rec = keys::secret_key_record(sk, &p, fast).value();
   CHECK(keys::is_protected(rec));
   CHECK(rec.find("\"seed\"") == std::string::npos);
   auto ok = keys::parse_secret_key(rec, give("correct horse"));
@@ -55,9 +55,9 @@ TEST_CASE("passphrase-protected secret keys", "[keys]") {
 }
 
 TEST_CASE("corrupt key records are refused", "[keys]") {
-  auto sk = keys::SecretKey::generate();
-  auto other = keys::SecretKey::generate();
-  std::string rec = keys::secret_key_record(sk, nullptr);
+  auto sk = keys::SecretKey::generate().value();
+  auto other = keys::SecretKey::generate().value();
+  std::string rec = keys::secret_key_record(sk, nullptr).value();
   std::string other_pub = keys::public_key_record(other.public_key());
   // Swap in another identity's public keys: the secret no longer matches.
   auto j = nlohmann::json::parse(rec);

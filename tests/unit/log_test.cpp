@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc::log: the text line is the program's historical one, byte for byte; the JSON line is
 // one object with time (RFC 3339 UTC), level, msg and the fields; write() goes to the sink.
-#include "cpc/log.hpp"
+#include "cpc/io/log.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 #include "msm.hpp"
 
 namespace field = cpc::he::field;

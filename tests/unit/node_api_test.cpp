@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cpc/cid.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/http_client.hpp"
-#include "cpc/node.hpp"
-#include "cpc/record.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/node/node.hpp"
+#include "cpc/wire/record.hpp"
 
 namespace {
 struct TempDir {
@@ -36,7 +36,7 @@ std::unique_ptr<cpc::node::Node> start(const std::string& dir) {
 
 TEST_CASE("node API: blobs and signed records", "[node][api]") {
   TempDir dir;
-  auto sk = cpc::keys::SecretKey::generate();
+  auto sk = cpc::keys::SecretKey::generate().value();
   const std::string hello = "hello world";
   const std::string cid = cpc::cid::to_string(cpc::cid::raw_cid(cpc::as_bytes(hello)));
   auto r1 = cpc::record::make(sk, "latest", 1, cpc::as_bytes(std::string("one")));

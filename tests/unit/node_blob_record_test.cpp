@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <string>
 
-#include "cpc/blob_store.hpp"
-#include "cpc/record.hpp"
-#include "cpc/unixfs.hpp"
+#include "blob_store.hpp"
+#include "cpc/wire/record.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 using cpc::Bytes;
 using cpc::node::BlobStore;
@@ -80,7 +80,7 @@ TEST_CASE("BlobStore stores verified blocks durably and counts them", "[node][bl
 }
 
 TEST_CASE("records: key, signature, JSON round trip, newer seq wins", "[node][record]") {
-  auto sk = cpc::keys::SecretKey::generate();
+  auto sk = cpc::keys::SecretKey::generate().value();
   auto r1 = record::make(sk, "sensor-7/latest", 1, bytes_of("v1"));
   REQUIRE(r1);
   auto parsed = record::parse(record::to_json(*r1));

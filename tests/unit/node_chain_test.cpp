@@ -9,13 +9,13 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cpc/chain/remote.hpp"
-#include "cpc/chain_client.hpp"
-#include "cpc/chain_store.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/http_client.hpp"
-#include "cpc/http_get.hpp"
-#include "cpc/node.hpp"
+#include "cpc/client/chain_remote.hpp"
+#include "cpc/client/chain_client.hpp"
+#include "lmdb_state_store.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/http_get.hpp"
+#include "cpc/node/node.hpp"
 
 namespace {
 struct TempDir {
@@ -61,7 +61,7 @@ TEST_CASE("node chain: a single validator commits a registration alone", "[node]
   REQUIRE(node);
   const std::string url = (*node)->url();
 
-  auto sk = cpc::keys::SecretKey::generate();
+  auto sk = cpc::keys::SecretKey::generate().value();
   const std::string cid = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
   auto tx = cpc::client::register_data(url, sk, cid, 11, std::chrono::seconds(120));
   REQUIRE(tx);
@@ -116,7 +116,7 @@ TEST_CASE("node: the explorer page, the latest blocks, peers and metrics", "[nod
   }
   CHECK(http.get(url + "/index.html")->status == 404);
 
-  auto sk = cpc::keys::SecretKey::generate();
+  auto sk = cpc::keys::SecretKey::generate().value();
   const std::string cid = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
   auto tx = cpc::client::register_data(url, sk, cid, 11, std::chrono::seconds(120));
   REQUIRE(tx);

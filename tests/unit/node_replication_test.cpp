@@ -10,13 +10,13 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cpc/cid.hpp"
-#include "cpc/dht.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/http_client.hpp"
-#include "cpc/http_server.hpp"
-#include "cpc/node.hpp"
-#include "cpc/record.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/http_server.hpp"
+#include "cpc/node/node.hpp"
+#include "cpc/wire/record.hpp"
 
 namespace {
 struct TempDir {
@@ -63,7 +63,7 @@ TEST_CASE("three nodes replicate blocks and records", "[node][replication]") {
     CHECK(holders["live"] == 3);
   }
 
-  auto sk = cpc::keys::SecretKey::generate();
+  auto sk = cpc::keys::SecretKey::generate().value();
   auto r1 = cpc::record::make(sk, "feed", 1, cpc::as_bytes(std::string("one")));
   auto r2 = cpc::record::make(sk, "feed", 2, cpc::as_bytes(std::string("two")));
   const std::string key = cpc::hex::encode(cpc::record::record_key(r1->signer, r1->name));

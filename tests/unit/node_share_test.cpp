@@ -9,13 +9,15 @@
 #include <chrono>
 #include <filesystem>
 
-#include "cpc/chain_client.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/http_client.hpp"
-#include "cpc/json.hpp"
-#include "cpc/node.hpp"
-#include "cpc/object_client.hpp"
-#include "cpc/share_client.hpp"
+#include "cpc/client/chain_client.hpp"
+#include "cpc/codec/duration.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/codec/json.hpp"
+#include "cpc/node/node.hpp"
+#include "cpc/client/object_client.hpp"
+#include "cpc/client/share_client.hpp"
 #include "share_fixture.hpp"
 
 using namespace cpc;
@@ -53,7 +55,7 @@ TEST_CASE("node sharing: grant, read, revoke through one node", "[node][share]")
   REQUIRE(key->status == 200);
   auto pk = keys::parse_public_key(key->body);
   REQUIRE(pk);
-  CHECK(hex::encode(node::node_id(pk->sign)) == (*n)->id_hex());
+  CHECK(hex::encode(dht::node_id(pk->sign)) == (*n)->id_hex());
   auto one = client::list_proxies(url, 1);
   REQUIRE(one);
   CHECK(one->front().url == url);
@@ -64,8 +66,8 @@ TEST_CASE("node sharing: grant, read, revoke through one node", "[node][share]")
   CHECK(http.get(url + "/v1/proxies?n=0")->status == 400);
   CHECK(http.get(url + "/v1/proxies")->status == 400);
 
-  auto owner = keys::SecretKey::generate();
-  auto grantee = keys::SecretKey::generate();
+  auto owner = keys::SecretKey::generate().value();
+  auto grantee = keys::SecretKey::generate().value();
   const std::string plain = "temperature 21.5\n";
   const std::string sealed = testing::ShareFixture::sealed_stream(plain, owner.public_key(), 1024);
   client::Options co;
@@ -143,11 +145,11 @@ TEST_CASE("node sharing: grant, read, revoke through one node", "[node][share]")
 }
 
 TEST_CASE("durations: s, ms, m, h and d", "[node][share]") {
-  CHECK(node::parse_duration("90s")->count() == 90'000);
-  CHECK(node::parse_duration("30m")->count() == 1'800'000);
-  CHECK(node::parse_duration("12h")->count() == 43'200'000);
-  CHECK(node::parse_duration("7d")->count() == 604'800'000);
-  CHECK(node::parse_duration("5")->count() == 5'000);
-  CHECK_FALSE(node::parse_duration("5x"));
-  CHECK_FALSE(node::parse_duration("d"));
+  CHECK(duration::parse("90s")->count() == 90'000);
+  CHECK(duration::parse("30m")->count() == 1'800'000);
+  CHECK(duration::parse("12h")->count() == 43'200'000);
+  CHECK(duration::parse("7d")->count() == 604'800'000);
+  CHECK(duration::parse("5")->count() == 5'000);
+  CHECK_FALSE(duration::parse("5x"));
+  CHECK_FALSE(duration::parse("d"));
 }

@@ -8,9 +8,9 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "cpc/capsule.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/pre.hpp"
+#include "cpc/crypto/capsule.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/pre.hpp"
 
 using cpc::capsule::Capsule;
 using cpc::capsule::Key;
@@ -21,8 +21,8 @@ using cpc::pre::KeyFragment;
 namespace {
 
 struct Grant {
-  SecretKey owner = SecretKey::generate();
-  SecretKey grantee = SecretKey::generate();
+  SecretKey owner = SecretKey::generate().value();
+  SecretKey grantee = SecretKey::generate().value();
   Key key{};
   Capsule capsule;
   std::vector<KeyFragment> kfrags;
@@ -100,7 +100,7 @@ TEST_CASE("cfrags for another capsule, grantee, owner or grant are refused", "[p
   CHECK(cpc::pre::verify_cfrag(wrong_capsule, g.capsule, owner, b).code() == cpc::Code::kRefused);
   CHECK_FALSE(g.open({wrong_capsule, g.cfrags[1]}));
 
-  SecretKey stranger = SecretKey::generate();
+  SecretKey stranger = SecretKey::generate().value();
   CHECK_FALSE(cpc::pre::verify_cfrag(g.cfrags[0], g.capsule, owner, stranger.public_key().encrypt));
   CHECK_FALSE(cpc::pre::verify_cfrag(g.cfrags[0], g.capsule, stranger.public_key(), b));
   CHECK_FALSE(cpc::pre::decapsulate_frags(stranger, owner, g.capsule, g.cfrags));
@@ -119,21 +119,21 @@ TEST_CASE("cfrags for another capsule, grantee, owner or grant are refused", "[p
 }
 
 TEST_CASE("kfrag parameters and verification", "[pre]") {
-  SecretKey owner = SecretKey::generate();
-  SecretKey grantee = SecretKey::generate();
+  SecretKey owner = SecretKey::generate().value();
+  SecretKey grantee = SecretKey::generate().value();
   const auto& b = grantee.public_key().encrypt;
   CHECK_FALSE(cpc::pre::generate_kfrags(owner, b, 0, 1));
   CHECK_FALSE(cpc::pre::generate_kfrags(owner, b, 3, 2));
   CHECK_FALSE(cpc::pre::generate_kfrags(owner, b, 1, 257));
   auto ks = cpc::pre::generate_kfrags(owner, b, 2, 2).value();
   CHECK(cpc::pre::verify_kfrag(ks[0], owner.public_key(), b));
-  CHECK_FALSE(cpc::pre::verify_kfrag(ks[0], SecretKey::generate().public_key(), b));
+  CHECK_FALSE(cpc::pre::verify_kfrag(ks[0], SecretKey::generate().value().public_key(), b));
   CHECK_FALSE(cpc::pre::verify_kfrag(ks[0], owner.public_key(), random_point()));
 
   // Each field replaced by another valid value: verification and the proxy refuse.
   std::vector<KeyFragment> bad(8, ks[0]);
   bad[0].id[3] ^= 1;
-  bad[1].owner.sign = SecretKey::generate().public_key().sign;
+  bad[1].owner.sign = SecretKey::generate().value().public_key().sign;
   bad[2].owner.encrypt = random_point();
   bad[3].grantee = random_point();
   bad[4].threshold = 1;

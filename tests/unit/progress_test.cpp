@@ -2,7 +2,7 @@
 // cpc::progress: the line's formatting for given sizes, rates and widths, and the drawing
 // rules (nothing off a terminal in the automatic mode, nothing before kShowAfter, at most
 // one redraw per kRedrawEvery, the line erased at the end), on a pipe with a fake clock.
-#include "cpc/progress.hpp"
+#include "cpc/io/progress.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -4,8 +4,8 @@
 // sealed records; objects not found or not sealed; the capsule cache; the counters.
 #include <catch2/catch.hpp>
 
-#include "cpc/hex.hpp"
-#include "cpc/json.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/codec/json.hpp"
 #include "share_fixture.hpp"
 
 using namespace cpc;
@@ -156,7 +156,7 @@ TEST_CASE("proxy: each check of the table, in order, with its status", "[share][
     CHECK_ANSWER(p.handle(share::request_record(h.request(h.f.owner))), 403, "not the grantee");
   }
   SECTION("6: a node that is not a proxy of the grant is 403") {
-    auto outsider = keys::SecretKey::generate();
+    auto outsider = keys::SecretKey::generate().value();
     auto q = h.make_proxy(outsider);
     CHECK_ANSWER(q->handle(share::request_record(h.request(grantee))), 403,
                  "not a proxy of this grant");

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cpc/reencrypt.hpp"
+#include "cpc/crypto/reencrypt.hpp"
 
 using cpc::keys::SecretKey;
 namespace re = cpc::reencrypt;
@@ -102,7 +102,7 @@ cpc::Status open_records(const SecretKey& grantee, const cpc::keys::PublicKey& o
 
 TEST_CASE("reencrypt: records, t of n proxies, refusals", "[reencrypt]") {
   TempDir dir;
-  SecretKey owner = SecretKey::generate(), grantee = SecretKey::generate();
+  SecretKey owner = SecretKey::generate().value(), grantee = SecretKey::generate().value();
   const auto& opub = owner.public_key();
   auto kfrags = cpc::pre::generate_kfrags(owner, grantee.public_key().encrypt, 2, 3).value();
   std::string sealed = dir.write("sealed", sealed_records(opub, 70));  // > one batch of 64
@@ -123,7 +123,7 @@ TEST_CASE("reencrypt: records, t of n proxies, refusals", "[reencrypt]") {
   CHECK(open_records(grantee, opub, {files[1], files[1]}, sealed, plain).code() ==
         cpc::Code::kRefused);
   // The wrong grantee for verification; cfrags for another input.
-  SecretKey stranger = SecretKey::generate();
+  SecretKey stranger = SecretKey::generate().value();
   auto st = verify(files[0], sealed, opub, stranger.public_key().encrypt);
   CHECK(st.code() == cpc::Code::kRefused);
   CHECK(st.message().rfind("cfrag 1 does not verify (", 0) == 0);
@@ -143,7 +143,7 @@ TEST_CASE("reencrypt: records, t of n proxies, refusals", "[reencrypt]") {
 
 TEST_CASE("reencrypt: a sealed stream gives one cfrag", "[reencrypt]") {
   TempDir dir;
-  SecretKey owner = SecretKey::generate(), grantee = SecretKey::generate();
+  SecretKey owner = SecretKey::generate().value(), grantee = SecretKey::generate().value();
   auto kfrags = cpc::pre::generate_kfrags(owner, grantee.public_key().encrypt, 3, 5).value();
   std::string sealed = dir.write("sealed", sealed_stream(owner.public_key(), dir));
   std::vector<std::string> files;
@@ -166,7 +166,7 @@ TEST_CASE("reencrypt: a sealed stream gives one cfrag", "[reencrypt]") {
   CHECK(plain == std::string(10000, 'x'));
   CHECK(cfrags.finish());
   // A kfrag for another owner's data is refused by the proxy.
-  SecretKey other = SecretKey::generate();
+  SecretKey other = SecretKey::generate().value();
   auto foreign = cpc::pre::generate_kfrags(other, grantee.public_key().encrypt, 1, 1).value();
   Fd fd(sealed);
   cpc::ndjson::LineReader l2(fd.fd);
@@ -176,7 +176,7 @@ TEST_CASE("reencrypt: a sealed stream gives one cfrag", "[reencrypt]") {
 }
 
 TEST_CASE("pre: decapsulate_valid_frags sets aside fragments that do not verify", "[pre]") {
-  SecretKey owner = SecretKey::generate(), grantee = SecretKey::generate();
+  SecretKey owner = SecretKey::generate().value(), grantee = SecretKey::generate().value();
   cpc::capsule::Key key{}, other_key{};
   auto capsule = cpc::capsule::encapsulate(owner.public_key().encrypt, key);
   auto other = cpc::capsule::encapsulate(owner.public_key().encrypt, other_key);

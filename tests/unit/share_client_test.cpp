@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The grantee's and the owner's read (cpc/share_client.hpp, docs/sharing.md §4) against a
+// The grantee's and the owner's read (cpc/client/share_client.hpp, docs/sharing.md §4) against a
 // fake node (blocks and GET /v1/grants) and fake proxies: honest ones, one that is down, one
 // that refuses, one that returns a cfrag failing its proof and one that copies another's.
 // The data opens with T valid cfrags; the bad proxies are skipped and named; with fewer
@@ -7,9 +7,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 
-#include "cpc/hex.hpp"
-#include "cpc/http_server.hpp"
-#include "cpc/share_client.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/net/http_server.hpp"
+#include "cpc/client/share_client.hpp"
 #include "share_fixture.hpp"
 
 using namespace cpc;

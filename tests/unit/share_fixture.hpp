@@ -10,20 +10,20 @@
 #include <vector>
 
 #include "cpc/chain/tx.hpp"
-#include "cpc/node.hpp"
-#include "cpc/proxy.hpp"
-#include "cpc/seal.hpp"
-#include "cpc/share.hpp"
-#include "cpc/unixfs.hpp"
+#include "cpc/dht/dht.hpp"
+#include "proxy.hpp"
+#include "cpc/crypto/seal.hpp"
+#include "cpc/wire/share.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 namespace cpc::testing {
 
 inline constexpr std::uint64_t kNow = 1'767'225'600'000;
 
 struct ShareFixture {
-  keys::SecretKey owner = keys::SecretKey::generate();
-  keys::SecretKey grantee = keys::SecretKey::generate();
-  keys::SecretKey stranger = keys::SecretKey::generate();
+  keys::SecretKey owner = keys::SecretKey::generate().value();
+  keys::SecretKey grantee = keys::SecretKey::generate().value();
+  keys::SecretKey stranger = keys::SecretKey::generate().value();
   std::vector<keys::SecretKey> proxies;
   std::vector<pre::KeyFragment> kfrags;
   chain::Grant grant;
@@ -38,7 +38,7 @@ struct ShareFixture {
   std::size_t block_fetches = 0;
 
   ShareFixture(unsigned t, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) proxies.push_back(keys::SecretKey::generate());
+    for (unsigned i = 0; i < n; ++i) proxies.push_back(keys::SecretKey::generate().value());
     auto k = pre::generate_kfrags(owner, grantee.public_key().encrypt, t, n);
     if (!k) throw std::runtime_error(k.status().message());
     kfrags = *k;
@@ -54,7 +54,7 @@ struct ShareFixture {
     grant_id = chain::Hash{0x42};
   }
 
-  chain::Hash node_id(std::size_t i) const { return node::node_id(proxies[i].public_key().sign); }
+  chain::Hash node_id(std::size_t i) const { return dht::node_id(proxies[i].public_key().sign); }
 
   // Stores `bytes` as an object (UnixFS blocks); its CID text.
   std::string put(std::string_view bytes, std::size_t chunk = unixfs::kChunkSize) {

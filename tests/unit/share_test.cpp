@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The wire records of sharing (cpc/share.hpp): re-encryption requests (signature, strict
+// The wire records of sharing (cpc/wire/share.hpp): re-encryption requests (signature, strict
 // parsing), responses, proxy and grant lists, and kfrags sealed to a proxy's node key.
 #include <catch2/catch.hpp>
 
-#include "cpc/base64.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/json.hpp"
+#include "cpc/codec/base64.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/codec/json.hpp"
 #include "share_fixture.hpp"
 
 using namespace cpc;
@@ -17,7 +17,7 @@ constexpr const char* kCid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7
 }
 
 TEST_CASE("share: requests round trip, verify, and parse strictly", "[share]") {
-  auto sk = keys::SecretKey::generate();
+  auto sk = keys::SecretKey::generate().value();
   auto r = share::make_request(chain::Hash{1}, kCid, sk, kNow);
   CHECK(share::verify_request(r));
   const std::string rec = share::request_record(r);

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "cpc/store.hpp"
+#include "cpc/store/lmdb_env.hpp"
 
 namespace fs = std::filesystem;
 using cpc::as_bytes;
@@ -152,7 +152,7 @@ TEST_CASE("store reports a full map as kIo and keeps what was committed", "[stor
   CHECK(r->get(t, "k" + std::to_string(committed - 1)).value().has_value());
 }
 
-// DESIGN.md §5: "writes that must survive a crash are committed before the node answers".
+// docs/architecture.md §5: "writes that must survive a crash are committed before the node answers".
 // A child commits one transaction at a time and acknowledges each on a pipe only after
 // commit() returned; the parent SIGKILLs it mid-stream, reopens, and finds every ack.
 TEST_CASE("store keeps every acknowledged commit across a SIGKILLed writer", "[store][crash]") {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 namespace cpc::test {
 

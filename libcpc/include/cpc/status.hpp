@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // One way to fail. Every libcpc function that can fail returns a Status or a Result<T>;
-// no exception crosses the libcpc boundary. A Status carries a Code that maps one to one
-// onto the exit status of the tools (CLI.md): 1 the operation said no, 2 usage error or
+// no exception crosses the libcpc boundary: libcpc throws nothing itself, a failed secure
+// allocation (sodium_malloc, Argon2id's memory) is kIo, and where libcpc sizes a buffer
+// from its input it bounds the size first or turns std::bad_alloc into kIo "out of memory"
+// (see catch_alloc below). A Status carries a Code that maps one to one
+// onto the exit status of the tools (docs/cli.md): 1 the operation said no, 2 usage error or
 // malformed input, 3 I/O, network or node error. Messages are one line, never contain
 // secret material, and name the thing that failed ("signature does not verify (signer 3f2a…)").
 //
@@ -53,8 +56,12 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
-  Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  // A failure. An OK status carries no value, so it becomes the failure it hides (kIo
+  // "internal error: …"): a Result always holds a value or an error, never neither.
+  Result(Status status)  // NOLINT(google-explicit-constructor)
+      : v_(status.is_ok() ? Status(Code::kIo, "internal error: a result without a value")
+                          : std::move(status)) {}
 
   bool is_ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return is_ok(); }

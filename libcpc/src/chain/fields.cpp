@@ -2,7 +2,7 @@
 // Strict reading of fixed-shape JSON objects (fields.hpp).
 #include "fields.hpp"
 
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 
 namespace cpc::chain::detail {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "cpc/chain/types.hpp"
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::chain::detail {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 #include "fields.hpp"
 
 namespace cpc::chain {

@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "cpc/chain/merkle.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/log.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/io/log.hpp"
 #include "fields.hpp"
 
 namespace cpc::chain::detail {

@@ -4,7 +4,7 @@
 #include "cpc/chain/state.hpp"
 
 #include "apply.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 #include "fields.hpp"
 #include "records.hpp"
 

@@ -6,8 +6,8 @@
 
 #include <atomic>
 
-#include "cpc/group.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/crypto/group.hpp"
+#include "cpc/codec/hex.hpp"
 
 namespace cpc::chain {
 namespace {

@@ -3,7 +3,7 @@
 #include "cpc/chain/verify.hpp"
 
 #include "cpc/chain/merkle.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 #include "fields.hpp"
 
 namespace cpc::chain {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Standard base64 (base64.hpp). Encodes and decodes three bytes / four characters per step
 // with lookup tables; strict on decode (canonical padding and trailing bits).
-#include "cpc/base64.hpp"
+#include "cpc/codec/base64.hpp"
 
 #include <array>
 #include <cstring>

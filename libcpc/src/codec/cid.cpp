@@ -2,7 +2,7 @@
 // CIDv1 sha2-256 in binary and base32 text form, and the unsigned varint (cid.hpp).
 // References: multiformats unsigned-varint, multibase (base32 = RFC 4648 §6 lowercase,
 // no padding), CID spec (github.com/multiformats/cid), multihash.
-#include "cpc/cid.hpp"
+#include "cpc/codec/cid.hpp"
 
 #include <openssl/sha.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lowercase hex (hex.hpp).
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 
 #include <array>
 

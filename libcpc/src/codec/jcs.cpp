@@ -11,7 +11,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 
 namespace cpc::json {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 
 namespace cpc::json {
 namespace {

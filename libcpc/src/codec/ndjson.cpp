@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // LineReader and LineWriter (ndjson.hpp): read(2)/write(2) with one buffer each, memchr to
 // find line ends, EINTR and short writes handled here so that callers never see them.
-#include "cpc/ndjson.hpp"
+#include "cpc/codec/ndjson.hpp"
 
 #include <errno.h>
 #include <unistd.h>

@@ -9,7 +9,7 @@
 // passes it up. finish() closes the open nodes from the bottom: a level is turned into a
 // node unless it is the top level and holds exactly one child, which is then the root.
 // That yields the same runs, in the same order, as the importer's level-by-level batching.
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 #include <algorithm>
 #include <utility>

@@ -6,7 +6,7 @@
 // fanout = 6; mode = 7; mtime = 8 }).
 #include <limits>
 
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 namespace cpc::unixfs {
 namespace {

@@ -5,7 +5,7 @@
 // child carries a non-zero share of a filesize capped by ReadLimits::max_size).
 #include <optional>
 
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 namespace cpc::unixfs {
 namespace {

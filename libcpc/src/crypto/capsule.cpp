@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Umbral-style KEM of crypto.md §4 (capsule.hpp).
-#include "cpc/capsule.hpp"
+#include "cpc/crypto/capsule.hpp"
 
 #include <sodium.h>
 

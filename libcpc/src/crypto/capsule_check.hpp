@@ -5,7 +5,7 @@
 // libcpc; capsule_check_test cross-checks it against the libsodium form.
 #pragma once
 
-#include "cpc/capsule.hpp"
+#include "cpc/crypto/capsule.hpp"
 #include "ct_mul.hpp"
 #include "msm.hpp"
 

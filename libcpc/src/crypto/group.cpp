@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // ristretto255 points and scalars over libsodium (group.hpp, crypto.md §1).
-#include "cpc/group.hpp"
+#include "cpc/crypto/group.hpp"
 
 #include <cstring>
 

@@ -2,13 +2,13 @@
 // Exponential ElGamal (he.hpp, crypto.md §5.5): encryption, componentwise addition,
 // re-randomization, decryption through the cached discrete-log table, fixed-point
 // decimals and the cpc/he record (formats-pre.md §3).
-#include "cpc/he.hpp"
+#include "cpc/crypto/he.hpp"
 
 #include <sodium.h>
 
 #include <nlohmann/json.hpp>
 
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 
 namespace cpc::he {
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The homomorphic streams the tools drive (he.hpp, CLI.md "Encryption"): numbers in,
+// The homomorphic streams the tools drive (he.hpp, docs/cli.md "Encryption"): numbers in,
 // cpc/he records out; cpc/he records in, their sum out; cpc/he records in, numbers out.
 // Every error names the input line.
 #include <string>
 #include <vector>
 
-#include "cpc/he.hpp"
+#include "cpc/crypto/he.hpp"
 
 namespace cpc::he {
 

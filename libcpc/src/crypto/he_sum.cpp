@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "cpc/he.hpp"
+#include "cpc/crypto/he.hpp"
 #include "he_field.hpp"
 
 namespace cpc::he {

@@ -13,8 +13,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "cpc/he.hpp"
-#include "cpc/io.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/io/file.hpp"
 #include "he_field.hpp"
 
 namespace cpc::he {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Key files and passphrases for the tools (keyfile.hpp).
-#include "cpc/keyfile.hpp"
+#include "cpc/crypto/keyfile.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "cpc/io.hpp"
+#include "cpc/io/file.hpp"
 
 namespace cpc::keyfile {
 namespace {
@@ -20,7 +20,9 @@ constexpr std::size_t kMaxPassphrase = 1024;
 
 // Reads one line from fd into secure memory, without echo handling.
 Result<SecretBytes> read_line(int fd) {
-  SecretBytes buf(kMaxPassphrase);
+  auto buf_or = SecretBytes::allocate(kMaxPassphrase);
+  CPC_RETURN_IF_ERROR(buf_or);
+  SecretBytes& buf = *buf_or;
   std::size_t n = 0;
   for (;;) {
     char c;
@@ -32,8 +34,9 @@ Result<SecretBytes> read_line(int fd) {
   }
   if (n > 0 && buf.data()[n - 1] == '\r') --n;
   if (n == 0) return Status::bad_input("empty passphrase");
-  SecretBytes out(n);
-  std::memcpy(out.data(), buf.data(), n);
+  auto out = SecretBytes::allocate(n);
+  CPC_RETURN_IF_ERROR(out);
+  std::memcpy(out->data(), buf.data(), n);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Identities and key records (keys.hpp, crypto.md §2, formats.md §2).
-#include "cpc/keys.hpp"
+#include "cpc/crypto/keys.hpp"
 
 #include <sodium.h>
 
@@ -8,8 +8,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "cpc/base64.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/codec/base64.hpp"
+#include "cpc/codec/hex.hpp"
 
 namespace cpc::keys {
 namespace {
@@ -72,13 +72,13 @@ std::string PublicKey::id() const {
   return hex::encode(ByteView(h.data(), 8));
 }
 
-SecretKey SecretKey::generate() {
+Result<SecretKey> SecretKey::generate() {
   std::array<std::uint8_t, 32> seed{};
   randombytes_buf(seed.data(), seed.size());
   group::Scalar a = group::Scalar::random();
-  auto sk = from_secrets(seed, a.bytes());
+  auto sk = from_secrets(seed, a.bytes());  // fails only when secure memory runs out
   sodium_memzero(seed.data(), seed.size());
-  return std::move(sk).value();  // valid by construction
+  return sk;
 }
 
 Result<SecretKey> SecretKey::from_secrets(ByteView seed, ByteView scalar) {
@@ -87,6 +87,7 @@ Result<SecretKey> SecretKey::from_secrets(ByteView seed, ByteView scalar) {
   if (!a) return a.status();
   if (a->is_zero()) return Status::bad_input("zero encryption scalar");
   SecretKey sk;
+  if (sk.secret_.empty()) return Status::io("out of secure memory (secret key)");
   std::uint8_t* s = sk.secret_.data();
   std::memcpy(s, seed.data(), 32);
   crypto_sign_seed_keypair(sk.pub_.sign.data(), s + 32, s);
@@ -104,14 +105,16 @@ std::string public_key_record(const PublicKey& pk) {
          hex::encode(pk.encrypt.bytes()) + R"(","id":")" + pk.id() + "\"}";
 }
 
-std::string secret_key_record(const SecretKey& sk, const SecretBytes* passphrase,
-                              const KdfParams& kdf) {
+Result<std::string> secret_key_record(const SecretKey& sk, const SecretBytes* passphrase,
+                                      const KdfParams& kdf) {
   const PublicKey& pk = sk.public_key();
   std::string head = R"({"type":"cpc/secret-key","version":1,"id":")" + pk.id() + R"(","sign":")" +
                      hex::encode(pk.sign) + R"(","encrypt":")" + hex::encode(pk.encrypt.bytes()) +
                      "\"";
   // The secret part: seed || scalar (64 bytes).
-  SecretBytes secret(64);
+  auto secret_or = SecretBytes::allocate(64);
+  CPC_RETURN_IF_ERROR(secret_or);
+  SecretBytes& secret = *secret_or;
   std::memcpy(secret.data(), sk.seed(), 32);
   std::memcpy(secret.data() + 32, sk.encrypt_scalar().bytes().data(), 32);
   if (passphrase == nullptr) {
@@ -122,11 +125,13 @@ std::string secret_key_record(const SecretKey& sk, const SecretBytes* passphrase
   }
   std::array<std::uint8_t, crypto_pwhash_SALTBYTES> salt{};
   randombytes_buf(salt.data(), salt.size());
-  SecretBytes key(32);
-  if (crypto_pwhash(key.data(), 32, reinterpret_cast<const char*>(passphrase->data()),
+  auto key = SecretBytes::allocate(32);
+  CPC_RETURN_IF_ERROR(key);
+  if (crypto_pwhash(key->data(), 32, reinterpret_cast<const char*>(passphrase->data()),
                     passphrase->size(), salt.data(), kdf.opslimit, kdf.memlimit,
                     crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    throw std::bad_alloc();  // Argon2id fails only when it cannot allocate its memory
+    // Argon2id fails only when it cannot allocate its memory.
+    return Status::io("not enough memory for the key derivation");
   }
   Bytes box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 64 +
             crypto_aead_xchacha20poly1305_ietf_ABYTES);
@@ -134,7 +139,7 @@ std::string secret_key_record(const SecretKey& sk, const SecretBytes* passphrase
   Bytes ad = secret_ad(pk);
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       box.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, nullptr, secret.data(), 64,
-      ad.data(), ad.size(), nullptr, box.data(), key.data());
+      ad.data(), ad.size(), nullptr, box.data(), key->data());
   return head + R"(,"kdf":"argon2id","salt":")" + hex::encode(salt) + R"(","opslimit":)" +
          std::to_string(kdf.opslimit) + R"(,"memlimit":)" + std::to_string(kdf.memlimit) +
          R"(,"box":")" + base64::encode(box) + "\"}";
@@ -158,7 +163,9 @@ Result<SecretKey> parse_secret_key(std::string_view record, const PassphraseSour
   }
   auto pk = public_from_fields(*j);
   CPC_RETURN_IF_ERROR(pk);
-  SecretBytes secret(64);
+  auto secret_or = SecretBytes::allocate(64);
+  CPC_RETURN_IF_ERROR(secret_or);
+  SecretBytes& secret = *secret_or;
   if (j->contains("box")) {
     auto salt_hex = get_string(*j, "salt");
     auto box_b64 = get_string(*j, "box");
@@ -187,7 +194,9 @@ Result<SecretKey> parse_secret_key(std::string_view record, const PassphraseSour
     if (!passphrase) return Status::bad_input("the secret key is passphrase-protected");
     auto pass = passphrase();
     CPC_RETURN_IF_ERROR(pass);
-    SecretBytes key(32);
+    auto key_or = SecretBytes::allocate(32);
+    CPC_RETURN_IF_ERROR(key_or);
+    SecretBytes& key = *key_or;
     if (crypto_pwhash(key.data(), 32, reinterpret_cast<const char*>(pass->data()), pass->size(),
                       salt->data(), kdf.opslimit, kdf.memlimit,
                       crypto_pwhash_ALG_ARGON2ID13) != 0) {

@@ -10,7 +10,7 @@
 #include <mutex>
 
 #include "capsule_check.hpp"
-#include "cpc/pre.hpp"
+#include "cpc/crypto/pre.hpp"
 #include "ct_mul.hpp"
 #include "msm.hpp"
 #include "pre_internal.hpp"
@@ -207,7 +207,7 @@ namespace {
 Result<std::vector<CapsuleFragment>> reencapsulate_all(std::span<const capsule::Capsule> capsules,
                                                        const KeyFragment& kfrag, bool checked) {
   // The proxy can check everything about the kfrag except that the embedded owner is the
-  // one the requester expects; the node checks that against the grant (DESIGN.md §5).
+  // one the requester expects; the node checks that against the grant (docs/architecture.md §5).
   CPC_RETURN_IF_ERROR(check_kfrag_once(kfrag));
   std::vector<CapsuleFragment> out;
   if (capsules.empty()) return out;

@@ -4,7 +4,7 @@
 // or, from fragments of mixed provenance, only those that verify.
 #include <algorithm>
 
-#include "cpc/pre.hpp"
+#include "cpc/crypto/pre.hpp"
 #include "pre_internal.hpp"
 
 namespace cpc::pre {

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "cpc/pre.hpp"
-#include "cpc/secure_memory.hpp"
+#include "cpc/crypto/pre.hpp"
+#include "cpc/crypto/secure_memory.hpp"
 #include "msm.hpp"
 
 namespace cpc::pre::internal {

@@ -5,8 +5,8 @@
 
 #include <cstring>
 
-#include "cpc/hex.hpp"
-#include "cpc/pre.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/pre.hpp"
 #include "pre_internal.hpp"
 
 namespace cpc::pre {

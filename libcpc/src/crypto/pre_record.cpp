@@ -5,8 +5,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "cpc/hex.hpp"
-#include "cpc/pre.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/pre.hpp"
 
 namespace cpc::pre {
 namespace {

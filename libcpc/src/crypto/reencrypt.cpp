@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The capsules of a sealed input, the proxy's pass over them and the check of a proxy's
-// cfrags against them (reencrypt.hpp, CLI.md "Re-encryption", formats-pre.md §4).
-#include "cpc/reencrypt.hpp"
+// cfrags against them (reencrypt.hpp, docs/cli.md "Re-encryption", formats-pre.md §4).
+#include "cpc/crypto/reencrypt.hpp"
 
 #include <future>
 #include <system_error>
 #include <thread>
 
-#include "cpc/io.hpp"
+#include "cpc/io/file.hpp"
 #include "pre_internal.hpp"
 
 namespace cpc::reencrypt {

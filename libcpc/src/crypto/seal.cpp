@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Sealing and opening streams and records (seal.hpp, crypto.md §6).
-#include "cpc/seal.hpp"
+#include "cpc/crypto/seal.hpp"
 
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "cpc/base64.hpp"
+#include "cpc/codec/base64.hpp"
 #include "seal_internal.hpp"
 
 namespace cpc::seal {
 namespace {
 
-using State = crypto_secretstream_xchacha20poly1305_state;
 constexpr std::size_t kABytes = crypto_secretstream_xchacha20poly1305_ABYTES;
 constexpr std::string_view kChunkAdTag = "cpc/chunk/v1";
 
@@ -35,12 +34,6 @@ std::array<std::uint8_t, 12 + 32 + 9> chunk_ad(const std::array<std::uint8_t, 32
   return ad;
 }
 
-State* new_state() {
-  auto* st = static_cast<State*>(sodium_malloc(sizeof(State)));
-  if (st == nullptr) throw std::bad_alloc();
-  return st;
-}
-
 }  // namespace
 
 KeySource owner_key_source(const keys::SecretKey& sk) {
@@ -53,25 +46,25 @@ KeySource owner_key_source(const keys::SecretKey& sk) {
   };
 }
 
-Sealer::Sealer(const keys::PublicKey& to, std::uint32_t chunk_size) : state_(new_state()) {
+Sealer::Sealer(const keys::PublicKey& to, std::uint32_t chunk_size) {
   header_.to = to.encrypt;
   header_.recipient = to.id();
   header_.chunk_size = chunk_size;
   Wiped<capsule::Key> key;
   header_.capsule = capsule::encapsulate(to.encrypt, key.value);
-  crypto_secretstream_xchacha20poly1305_init_push(state_, header_.stream.data(), key.value.data());
+  crypto_secretstream_xchacha20poly1305_init_push(&state_, header_.stream.data(), key.value.data());
   header_hash_ = header_hash(header_);
 }
 
 Sealer::~Sealer() {
-  sodium_free(state_);
+  sodium_memzero(&state_, sizeof state_);
 }
 
 void Sealer::seal_chunk(ByteView plain, bool final, std::string& out) {
   auto ad = chunk_ad(header_hash_, index_, final);
   cipher_.resize(plain.size() + kABytes);
   crypto_secretstream_xchacha20poly1305_push(
-      state_, cipher_.data(), nullptr, plain.data(), plain.size(), ad.data(), ad.size(),
+      &state_, cipher_.data(), nullptr, plain.data(), plain.size(), ad.data(), ad.size(),
       final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
             : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
   internal::chunk_record(index_, final, cipher_, out);
@@ -84,9 +77,8 @@ Result<Opener> Opener::begin(const Header& header, const KeySource& keys) {
   Opener o;
   o.header_ = header;
   o.header_hash_ = header_hash(header);
-  o.state_ = new_state();
   int rc =
-      crypto_secretstream_xchacha20poly1305_init_pull(o.state_, header.stream.data(), key->data());
+      crypto_secretstream_xchacha20poly1305_init_pull(&o.state_, header.stream.data(), key->data());
   sodium_memzero(key->data(), key->size());
   if (rc != 0) return Status::refused("invalid secretstream header");
   return o;
@@ -95,12 +87,14 @@ Result<Opener> Opener::begin(const Header& header, const KeySource& keys) {
 Opener::Opener(Opener&& o) noexcept
     : header_(std::move(o.header_)),
       header_hash_(o.header_hash_),
-      state_(std::exchange(o.state_, nullptr)),
+      state_(o.state_),
       index_(o.index_),
-      finished_(o.finished_) {}
+      finished_(o.finished_) {
+  sodium_memzero(&o.state_, sizeof o.state_);
+}
 
 Opener::~Opener() {
-  if (state_ != nullptr) sodium_free(state_);
+  sodium_memzero(&state_, sizeof state_);
 }
 
 Status Opener::open_chunk(std::string_view line, Bytes& plain) {
@@ -120,7 +114,7 @@ Status Opener::open_chunk(std::string_view line, Bytes& plain) {
   auto ad = chunk_ad(header_hash_, index_, f.final);
   plain.resize(plain_len);
   unsigned char tag = 0;
-  if (crypto_secretstream_xchacha20poly1305_pull(state_, plain.data(), nullptr, &tag,
+  if (crypto_secretstream_xchacha20poly1305_pull(&state_, plain.data(), nullptr, &tag,
                                                  cipher_.data(), cipher_.size(), ad.data(),
                                                  ad.size()) != 0) {
     plain.clear();

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "cpc/seal.hpp"
+#include "cpc/crypto/seal.hpp"
 
 namespace cpc::seal::internal {
 

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "cpc/base64.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/seal.hpp"
+#include "cpc/codec/base64.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/seal.hpp"
 #include "seal_internal.hpp"
 
 namespace cpc::seal {

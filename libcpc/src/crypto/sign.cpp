@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Envelope and detached signatures (sign.hpp, crypto.md §3, formats.md §4–5).
-#include "cpc/sign.hpp"
+#include "cpc/crypto/sign.hpp"
 
 #include <sodium.h>
 
-#include "cpc/hex.hpp"
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
 
 namespace cpc::sign {
 namespace {

@@ -6,7 +6,7 @@
 // it is never held while the transport runs.
 #include <algorithm>
 
-#include "cpc/dht.hpp"
+#include "cpc/dht/dht.hpp"
 
 namespace cpc::dht {
 

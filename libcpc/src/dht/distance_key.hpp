@@ -7,7 +7,7 @@
 #include <bit>
 #include <cstring>
 
-#include "cpc/dht.hpp"
+#include "cpc/dht/dht.hpp"
 
 namespace cpc::dht {
 

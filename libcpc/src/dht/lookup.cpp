@@ -8,7 +8,7 @@
 // concurrently.
 #include <algorithm>
 
-#include "cpc/dht.hpp"
+#include "cpc/dht/dht.hpp"
 #include "distance_key.hpp"
 
 namespace cpc::dht {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// MemoryNetwork (cpc/dht_memory.hpp): the Transport of the unit tests and the simulator.
+// MemoryNetwork (cpc/dht/memory_network.hpp): the Transport of the unit tests and the simulator.
 // Each endpoint delivers a batch one request after the other on the caller's thread; over
 // HTTP the node sends them in parallel, which changes timing but not results.
-#include "cpc/dht_memory.hpp"
+#include "cpc/dht/memory_network.hpp"
 
 namespace cpc::dht {
 

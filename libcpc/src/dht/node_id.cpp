@@ -5,8 +5,8 @@
 #include <bit>
 #include <cstring>
 
-#include "cpc/dht.hpp"
-#include "cpc/hex.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/codec/hex.hpp"
 
 namespace cpc::dht {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Log lines in text or JSON (cpc/log.hpp).
-#include "cpc/log.hpp"
+// Log lines in text or JSON (cpc/io/log.hpp).
+#include "cpc/io/log.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The progress line of cpc/progress.hpp: pure formatting first, then the drawing, which is
+// The progress line of cpc/io/progress.hpp: pure formatting first, then the drawing, which is
 // all about not disturbing anyone (terminal only, late, throttled, erased when done).
-#include "cpc/progress.hpp"
+#include "cpc/io/progress.hpp"
 
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "cpc/io.hpp"
+#include "cpc/io/file.hpp"
 
 namespace cpc::progress {
 

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "cpc/http_client.hpp"
+#include "cpc/net/http_client.hpp"
 
 namespace cpc::net::detail {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc::net::HttpClient: one reused curl easy handle (and so one connection cache) per
-// client. Used by one thread at a time (cpc/http_client.hpp).
-#include "cpc/http_client.hpp"
+// client. Used by one thread at a time (cpc/net/http_client.hpp).
+#include "cpc/net/http_client.hpp"
 
 #include <curl/curl.h>
 

@@ -6,7 +6,7 @@
 // (BlockingPool) while their connection is suspended (MHD_suspend_connection); the pool
 // thread stores the response in the connection's state and resumes it, and MHD calls the
 // access handler again, which sends it.
-#include "cpc/http_server.hpp"
+#include "cpc/net/http_server.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -266,25 +266,6 @@ Result<sockaddr_in> parse_listen(const std::string& listen) {
 }
 
 }  // namespace
-
-Response Response::json(int status, const nlohmann::json& body) {
-  return {status, "application/json", body.dump(), {}};
-}
-
-Response Response::from_status(const Status& s) {
-  return error(s.code() == Code::kBadInput  ? 400
-               : s.code() == Code::kRefused ? 409
-                                            : 500,
-               s.message());
-}
-
-Response Response::error(int status, const std::string& message) {
-  nlohmann::json j = {{"error", message}};
-  return {status,
-          "application/json",
-          j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-          {}};
-}
 
 HttpServer::HttpServer(ServerOptions options) : options_(options) {}
 

@@ -8,7 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "cpc/http_client.hpp"
+#include "cpc/net/http_client.hpp"
 #include "curl_transfer.hpp"
 
 namespace cpc::net {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc::node::BlobStore (cpc/blob_store.hpp): verification before storage, one committed
+// cpc::node::BlobStore (libcpc/src/node/blob_store.hpp): verification before storage, one committed
 // transaction per write, counters kept in memory (recounted at open).
-#include "cpc/blob_store.hpp"
+#include "blob_store.hpp"
 
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 namespace cpc::node {
 

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cpc/chain/verify.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/log.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/io/log.hpp"
 
 namespace cpc::node {
 
@@ -102,9 +102,24 @@ ChainNode::~ChainNode() {
 }
 
 void ChainNode::start() {
-  threads_.emplace_back([this] { engine_loop(); });
-  threads_.emplace_back([this] { gossip_loop(); });
-  threads_.emplace_back([this] { sync_loop(); });
+  // No exception leaves libcpc, not even from a thread: one that escapes a loop (an
+  // allocation failure, most likely) halts the chain with a log line and the node keeps
+  // serving, instead of std::terminate ending the process.
+  auto guarded = [this](const char* name, void (ChainNode::*loop)()) {
+    return std::thread([this, name, loop] {
+      try {
+        (this->*loop)();
+      } catch (const std::exception& e) {
+        const std::string why = std::string(name) + ": " + e.what();
+        log::error("chain halted", {{"reason", why}}, "chain halted: " + why);
+        std::lock_guard lock(mu_);
+        halted_ = true;
+      }
+    });
+  };
+  threads_.push_back(guarded("engine", &ChainNode::engine_loop));
+  threads_.push_back(guarded("gossip", &ChainNode::gossip_loop));
+  threads_.push_back(guarded("sync", &ChainNode::sync_loop));
 }
 
 void ChainNode::stop() {

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "cpc/chain/consensus.hpp"
-#include "cpc/chain_store.hpp"
-#include "cpc/proxy.hpp"
+#include "lmdb_state_store.hpp"
+#include "proxy.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {

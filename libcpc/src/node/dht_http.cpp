@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc::dht::HttpTransport and the RPC JSON (cpc/dht_http.hpp, docs/dht.md).
-#include "cpc/dht_http.hpp"
+// cpc::dht::HttpTransport and the RPC JSON (libcpc/src/node/dht_http.hpp, docs/dht.md).
+#include "dht_http.hpp"
 
-#include "cpc/hex.hpp"
+#include "cpc/codec/hex.hpp"
 
 namespace cpc::dht {
 

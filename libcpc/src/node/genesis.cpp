@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Genesis files (cpc/genesis.hpp, docs/node-api.md §9): chain::Genesis built from flags.
-#include "cpc/genesis.hpp"
+// Genesis files (cpc/node/genesis_file.hpp, docs/node-api.md §9): chain::Genesis built from flags.
+#include "cpc/node/genesis_file.hpp"
 
 #include <charconv>
 
-#include "cpc/hex.hpp"
-#include "cpc/keyfile.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/crypto/keyfile.hpp"
 
 namespace cpc::genesis {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc::node::Node start-up and shutdown (cpc/node.hpp, docs/node-api.md §1 and §8): the data
+// cpc::node::Node start-up and shutdown (cpc/node/node.hpp, docs/node-api.md §1 and §8): the data
 // directory, the node key (created 0600 on first start) and id, the store, the server.
-#include "cpc/node.hpp"
+#include "cpc/node/node.hpp"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -12,35 +12,15 @@
 
 #include "chain_node.hpp"
 #include "cpc/chain/genesis.hpp"
-#include "cpc/genesis.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/io.hpp"
-#include "cpc/keyfile.hpp"
-#include "cpc/keys.hpp"
-#include "cpc/unixfs.hpp"
+#include "cpc/node/genesis_file.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/crypto/keys.hpp"
+#include "cpc/codec/unixfs.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {
-
-std::array<std::uint8_t, 32> node_id(const std::array<std::uint8_t, 32>& sign_public) {
-  std::array<std::uint8_t, 32> id{};
-  crypto_generichash(id.data(), id.size(), sign_public.data(), sign_public.size(), nullptr, 0);
-  return id;
-}
-
-Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const std::string unit = text.substr(digits);
-  if (digits == 0 || digits > 9) return Status::bad_input("bad duration: " + text);
-  const long long n = std::stoll(text.substr(0, digits));
-  if (unit.empty() || unit == "s") return std::chrono::milliseconds(n * 1000);
-  if (unit == "ms") return std::chrono::milliseconds(n);
-  if (unit == "m") return std::chrono::milliseconds(n * 60000);
-  if (unit == "h") return std::chrono::milliseconds(n * 3600000);
-  if (unit == "d") return std::chrono::milliseconds(n * 86400000);
-  return Status::bad_input("bad duration: " + text + " (use e.g. 10s, 500ms, 2m, 12h, 7d)");
-}
 
 std::string hex_id(const Key& k) {
   return hex::encode(k);
@@ -60,9 +40,12 @@ Status make_dir(const std::string& dir) {
 Result<keys::SecretKey> load_or_create_key(const std::string& path) {
   if (!io::exists(path)) {
     auto sk = keys::SecretKey::generate();
+    CPC_RETURN_IF_ERROR(sk);
+    auto record = keys::secret_key_record(*sk, nullptr);
+    CPC_RETURN_IF_ERROR(record);
     io::OutputFile out;
     CPC_RETURN_IF_ERROR(out.open(path, 0600, false));
-    CPC_RETURN_IF_ERROR(out.write(keys::secret_key_record(sk, nullptr) + "\n"));
+    CPC_RETURN_IF_ERROR(out.write(*record + "\n"));
     CPC_RETURN_IF_ERROR(out.commit());
   }
   auto sk = keyfile::load_secret(path, std::nullopt);
@@ -144,7 +127,7 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   auto genesis = load_genesis(options, *sk, &store_genesis);
   CPC_RETURN_IF_ERROR(genesis);
   auto impl = std::make_unique<NodeImpl>(options);
-  impl->id = node_id(sk->public_key().sign);
+  impl->id = dht::node_id(sk->public_key().sign);
   auto st = BlobStore::open(options.data_dir + "/store");
   CPC_RETURN_IF_ERROR(st);
   impl->store = std::move(*st);

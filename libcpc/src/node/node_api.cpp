@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "chain_node.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/json.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/codec/json.hpp"
 #include "cpc/version.hpp"
 #include "node_impl.hpp"
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The inside of cpc::node::Node, shared by its source files: node.cpp (start-up, identity,
-// shutdown), node_api.cpp (the HTTP handlers), node_replicate.cpp (replica sets, pushes,
-// remote fetches, repair). Not a public header.
+// shutdown), node_api.cpp (the HTTP routes and their handlers), node_objects.cpp (blocks,
+// objects and sums), node_replicate.cpp (the DHT routes, replica sets, the placement walk,
+// remote fetches, repair, peers.json), explorer.cpp (the page at /), share_routes.cpp (the
+// proxy's routes) and chain_node.hpp (the chain). Not a public header.
 //
 // Thread safety: handlers run concurrently on the server's threads and the background
-// threads; store, metrics and the DHT (cpc/dht.hpp) are thread-safe themselves.
+// threads; store, metrics and the DHT (cpc/dht/dht.hpp) are thread-safe themselves.
 #pragma once
 
 #include <atomic>
@@ -20,12 +22,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cpc/blob_store.hpp"
-#include "cpc/dht.hpp"
-#include "cpc/http_client.hpp"
-#include "cpc/http_server.hpp"
-#include "cpc/node.hpp"
-#include "cpc/unixfs.hpp"
+#include "blob_store.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/http_server.hpp"
+#include "cpc/node/node.hpp"
+#include "cpc/codec/unixfs.hpp"
 #include "metrics.hpp"
 
 namespace cpc::node {
@@ -74,7 +76,7 @@ class NodeImpl {
   ~NodeImpl();  // node_replicate.cpp, where Dht is complete
 
   void add_routes();
-  void add_dht_routes(const RouteAdder& add);  // node_dht.cpp
+  void add_dht_routes(const RouteAdder& add);  // node_replicate.cpp
   void add_explorer_routes();                  // explorer.cpp: GET / and its assets
 
   // --- node_objects.cpp ---

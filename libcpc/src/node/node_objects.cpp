@@ -4,9 +4,9 @@
 // §5) — the node adds ciphertexts it cannot read.
 #include <nlohmann/json.hpp>
 
-#include "cpc/cid.hpp"
-#include "cpc/he.hpp"
-#include "cpc/json.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/codec/json.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {

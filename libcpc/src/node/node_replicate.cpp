@@ -8,11 +8,11 @@
 #include <optional>
 
 #include "chain_node.hpp"
-#include "cpc/dht.hpp"
-#include "cpc/dht_http.hpp"
-#include "cpc/io.hpp"
-#include "cpc/json.hpp"
-#include "cpc/log.hpp"
+#include "cpc/dht/dht.hpp"
+#include "dht_http.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/codec/json.hpp"
+#include "cpc/io/log.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {
@@ -155,7 +155,12 @@ Status NodeImpl::start_network() {
       std::unique_lock lock(bg_mu_);
       while (!bg_cv_.wait_for(lock, period, [this] { return stopping_; })) {
         lock.unlock();
-        work();
+        try {
+          work();
+        } catch (const std::exception& e) {  // e.g. std::bad_alloc: next period tries again
+          log::write(log::Level::kWarn, "background work failed", nullptr,
+                     std::string("background work failed: ") + e.what());
+        }
         lock.lock();
       }
     });

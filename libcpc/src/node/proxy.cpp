@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The proxy's side of re-encryption requests (cpc/proxy.hpp, docs/sharing.md §3).
-#include "cpc/proxy.hpp"
+// The proxy's side of re-encryption requests (libcpc/src/node/proxy.hpp, docs/sharing.md §3).
+#include "proxy.hpp"
 
 #include <chrono>
 
-#include "cpc/hex.hpp"
-#include "cpc/node.hpp"
-#include "cpc/unixfs.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/codec/unixfs.hpp"
 
 namespace cpc::proxy {
 
@@ -31,7 +31,7 @@ Status stop_reading() {
 Proxy::Proxy(const keys::SecretKey& node_key, ChainLookup chain, BlockSource blocks, Clock clock,
              ProxyOptions options)
     : key_(node_key),
-      id_(node::node_id(node_key.public_key().sign)),
+      id_(dht::node_id(node_key.public_key().sign)),
       chain_(std::move(chain)),
       blocks_(std::move(blocks)),
       clock_(clock ? std::move(clock) : Clock(system_ms)),

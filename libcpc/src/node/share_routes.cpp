@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sharing API of a node (docs/sharing.md §2–§4, docs/node-api.md §11): its encryption
 // key, the proxies it offers to a granting owner, the live grants of a grantee, and
-// re-encryption requests (cpc/proxy.hpp).
+// re-encryption requests (libcpc/src/node/proxy.hpp).
 #include <unordered_map>
 
 #include "chain_node.hpp"
-#include "cpc/hex.hpp"
-#include "cpc/share.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/wire/share.hpp"
 
 namespace cpc::node {
 
@@ -84,7 +84,7 @@ void ChainNode::add_share_routes(const RouteAdder& add) {
       for (std::size_t i = 0; i < res.size() && out.size() < n; ++i) {
         if (!res[i] || res[i]->status != 200) continue;
         auto key = keys::parse_public_key(res[i]->body);
-        if (!key || node_id(key->sign) != peers[i].id) continue;  // not who the table says
+        if (!key || dht::node_id(key->sign) != peers[i].id) continue;  // not who the table says
         out.push_back({peers[i].id, peers[i].url, *key});
       }
     }

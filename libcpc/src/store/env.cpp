@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc::store::Env: opening the LMDB environment, named tables, beginning transactions.
-// Flag choices and their reasons are in cpc/store.hpp; thread safety as documented there.
+// Flag choices and their reasons are in cpc/store/lmdb_env.hpp; thread safety as documented there.
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "cpc/store.hpp"
+#include "cpc/store/lmdb_env.hpp"
 #include "lmdb_status.hpp"
 
 namespace cpc::store {

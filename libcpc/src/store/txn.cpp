@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc::store transactions and prefix cursors over LMDB. Thread rules are those of
-// cpc/store.hpp: a transaction and its cursors are used by one thread at a time.
+// cpc/store/lmdb_env.hpp: a transaction and its cursors are used by one thread at a time.
 #include <algorithm>
 
-#include "cpc/store.hpp"
+#include "cpc/store/lmdb_env.hpp"
 #include "lmdb_status.hpp"
 
 namespace cpc::store {

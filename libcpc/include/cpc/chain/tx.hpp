@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "cpc/chain/types.hpp"
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::chain {

@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "cpc/bytes.hpp"
-#include "cpc/keys.hpp"
+#include "cpc/crypto/keys.hpp"
 
 namespace cpc::chain {
 

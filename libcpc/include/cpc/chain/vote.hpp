@@ -17,7 +17,7 @@
 
 #include "cpc/chain/genesis.hpp"
 #include "cpc/chain/types.hpp"
-#include "cpc/json.hpp"
+#include "cpc/codec/json.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::chain {
