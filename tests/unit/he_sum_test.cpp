@@ -10,7 +10,7 @@
 
 #include "cpc/he.hpp"
 #include "cpc/hex.hpp"
-#include "he_field.hpp"
+#include "ed25519_field.hpp"
 
 using cpc::he::Ciphertext;
 using cpc::keys::SecretKey;

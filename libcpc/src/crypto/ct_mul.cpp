@@ -5,7 +5,7 @@
 // below depends on public loop counters alone.
 #include "ct_mul.hpp"
 
-#include "edwards.hpp"
+#include "ed25519_point.hpp"
 
 namespace cpc::he::field {
 namespace {

@@ -25,7 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "he_field.hpp"
+#include "ed25519_field.hpp"
 
 namespace cpc::he::field {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cpc/he.hpp"
-#include "he_field.hpp"
+#include "ed25519_field.hpp"
 
 namespace cpc::he {
 

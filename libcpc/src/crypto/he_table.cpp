@@ -15,7 +15,7 @@
 
 #include "cpc/he.hpp"
 #include "cpc/io.hpp"
-#include "he_field.hpp"
+#include "ed25519_field.hpp"
 
 namespace cpc::he {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <memory>
 
-#include "edwards.hpp"
+#include "ed25519_point.hpp"
 
 namespace cpc::he::field {
 

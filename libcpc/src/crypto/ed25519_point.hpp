@@ -8,7 +8,7 @@
 // Internal to libcpc.
 #pragma once
 
-#include "he_field.hpp"
+#include "ed25519_field.hpp"
 
 namespace cpc::he::field {
 

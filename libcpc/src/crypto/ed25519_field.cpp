@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Field and point arithmetic for the discrete-logarithm search (he_field.hpp,
 // crypto.md §5.6): canonical encoding, inversion, RFC 9496 decoding, the point key.
-#include "he_field.hpp"
+#include "ed25519_field.hpp"
 
 #include <cstring>
 
