@@ -20,7 +20,7 @@
 #include "cpc/crypto/pre.hpp"
 #include "ct_mul.hpp"
 
-namespace field = cpc::he::field;
+namespace ed = cpc::ed25519;
 using Bytes32 = std::array<std::uint8_t, 32>;
 
 namespace {
@@ -31,15 +31,15 @@ Bytes32 sodium_mul(const Bytes32& s, const Bytes32& p) {
   return out;
 }
 
-field::Point decoded(const Bytes32& p) {
-  field::Point q;
-  REQUIRE(field::decode_ristretto_checked(p.data(), q));
+ed::Point decoded(const Bytes32& p) {
+  ed::Point q;
+  REQUIRE(ed::decode_ristretto_checked(p.data(), q));
   return q;
 }
 
-Bytes32 encoded(const field::Point& p) {
+Bytes32 encoded(const ed::Point& p) {
   Bytes32 out{};
-  field::ct_encode_n(&p, 1, &out);
+  ed::encode_ristretto_n(&p, 1, &out);
   return out;
 }
 
@@ -94,7 +94,7 @@ TEST_CASE("ct_mul: radix-16 digits encode the scalar", "[ct_mul]") {
   std::mt19937_64 rng(3);
   for (int iter = 0; iter < 2000; ++iter) {
     const Bytes32 s = pick_scalar(rng);
-    const auto d = field::ct_digits(s.data());
+    const auto d = ed::ct_digits(s.data());
     for (int i = 63; i >= 0; --i) {
       const int e = d.e[static_cast<std::size_t>(i)];
       REQUIRE(e >= -8);
@@ -135,21 +135,21 @@ TEST_CASE("ct_mul: radix-16 digits encode the scalar", "[ct_mul]") {
 TEST_CASE("ct_mul: agrees with libsodium's scalarmult on random inputs and edge cases",
           "[ct_mul]") {
   std::mt19937_64 rng(17);
-  auto big = std::make_unique<field::CtBase<64>>();
+  auto big = std::make_unique<ed::CtBase<64>>();
   for (int iter = 0; iter < 3000; ++iter) {
     const Bytes32 p = random_point();
-    const field::Point q = decoded(p);
-    field::CtBase<4> base;
-    field::ct_base(q, base);
+    const ed::Point q = decoded(p);
+    ed::CtBase<4> base;
+    ed::ct_base(q, base);
     // Two scalars per base, as the proxy uses each table (rk and τ).
     for (int k = 0; k < 2; ++k) {
       const Bytes32 s = pick_scalar(rng);
       CAPTURE(iter, cpc::hex::encode(s), cpc::hex::encode(p));
-      const auto d = field::ct_digits(s.data());
-      CHECK(encoded(field::ct_mul(d, base)) == sodium_mul(s, p));
+      const auto d = ed::ct_digits(s.data());
+      CHECK(encoded(ed::ct_mul(d, base)) == sodium_mul(s, p));
       if (iter % 10 == 0) {
-        field::ct_base(q, *big);
-        CHECK(encoded(field::ct_mul(d, *big)) == sodium_mul(s, p));
+        ed::ct_base(q, *big);
+        CHECK(encoded(ed::ct_mul(d, *big)) == sodium_mul(s, p));
       }
     }
   }
@@ -160,17 +160,17 @@ TEST_CASE("ct_mul: several encodings at once agree with one at a time and with l
   std::mt19937_64 rng(23);
   for (int iter = 0; iter < 200; ++iter) {
     const std::size_t n = 1 + rng() % 12;
-    std::vector<field::Point> pts(n);
+    std::vector<ed::Point> pts(n);
     std::vector<Bytes32> want(n), got(n);
     for (std::size_t i = 0; i < n; ++i) {
       const Bytes32 p = random_point();
       Bytes32 s = pick_scalar(rng);
-      field::CtBase<4> base;
-      field::ct_base(decoded(p), base);
-      pts[i] = field::ct_mul(field::ct_digits(s.data()), base);
+      ed::CtBase<4> base;
+      ed::ct_base(decoded(p), base);
+      pts[i] = ed::ct_mul(ed::ct_digits(s.data()), base);
       want[i] = sodium_mul(s, p);
     }
-    field::ct_encode_n(pts.data(), n, got.data());
+    ed::encode_ristretto_n(pts.data(), n, got.data());
     CHECK(got == want);
     for (std::size_t i = 0; i < n; ++i) CHECK(encoded(pts[i]) == want[i]);
   }
@@ -178,7 +178,7 @@ TEST_CASE("ct_mul: several encodings at once agree with one at a time and with l
 
 TEST_CASE("ct_mul: the identity encodes as zeros; RFC 9496 multiples of the generator",
           "[ct_mul][vectors]") {
-  CHECK(encoded(field::identity()) == Bytes32{});
+  CHECK(encoded(ed::identity()) == Bytes32{});
   std::ifstream in(std::string(CPC_VECTORS_DIR) + "/rfc9496_ristretto255.json");
   REQUIRE(in);
   std::stringstream ss;
@@ -187,20 +187,20 @@ TEST_CASE("ct_mul: the identity encodes as zeros; RFC 9496 multiples of the gene
   Bytes32 one{}, g{};
   one[0] = 1;
   REQUIRE(crypto_scalarmult_ristretto255_base(g.data(), one.data()) == 0);
-  field::CtBase<4> base;
-  field::ct_base(decoded(g), base);
-  auto big = std::make_unique<field::CtBase<64>>();
-  field::ct_base(decoded(g), *big);
+  ed::CtBase<4> base;
+  ed::ct_base(decoded(g), base);
+  auto big = std::make_unique<ed::CtBase<64>>();
+  ed::ct_base(decoded(g), *big);
   int count = 0;
   for (const auto& t : v["tests"]) {
     if (t["section"] != "A.1") continue;
     ++count;
     Bytes32 s{};
     s[0] = static_cast<std::uint8_t>(t["k"].get<std::uint64_t>());
-    const auto d = field::ct_digits(s.data());
+    const auto d = ed::ct_digits(s.data());
     CAPTURE(t["k"].get<std::uint64_t>());
-    CHECK(cpc::hex::encode(encoded(field::ct_mul(d, base))) == t["point"]);
-    CHECK(cpc::hex::encode(encoded(field::ct_mul(d, *big))) == t["point"]);
+    CHECK(cpc::hex::encode(encoded(ed::ct_mul(d, base))) == t["point"]);
+    CHECK(cpc::hex::encode(encoded(ed::ct_mul(d, *big))) == t["point"]);
   }
   CHECK(count == 16);
 }
@@ -233,10 +233,10 @@ TEST_CASE("capsule check: the MSM forms agree with libsodium's s·G == V + h·E"
       want = rhs && cpc::group::Point::base_mul(c.s) == *rhs;
     }
     CHECK(want == (iter % 4 == 0));
-    field::Point e, v;
+    ed::Point e, v;
     REQUIRE(cpc::capsule::internal::decode_points(c, e, v));
-    field::CtBase<4> pieces;
-    field::ct_base(e, pieces);
+    ed::CtBase<4> pieces;
+    ed::ct_base(e, pieces);
     CHECK(cpc::capsule::internal::check(c, e, v) == want);
     CHECK(cpc::capsule::internal::check(c, pieces, v) == want);
     CHECK(c.verify() == want);

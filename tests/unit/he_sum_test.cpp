@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The fast homomorphic sum (he.hpp Summer, he_field.hpp): RFC 9496 decoding with checks and
+// The fast homomorphic sum (he.hpp Summer, ed25519_point.hpp): RFC 9496 decoding with checks and
 // encoding cross-checked against libsodium, Summer and sum() against a chain of add(), the
 // record fast path against the strict parser, and the refusals in the same order.
 #include <sodium.h>
@@ -8,13 +8,13 @@
 #include <memory>
 #include <random>
 
-#include "cpc/crypto/he.hpp"
 #include "cpc/codec/hex.hpp"
-#include "he_field.hpp"
+#include "cpc/crypto/he.hpp"
+#include "ed25519_point.hpp"
 
 using cpc::he::Ciphertext;
 using cpc::keys::SecretKey;
-namespace field = cpc::he::field;
+namespace ed = cpc::ed25519;
 
 namespace {
 
@@ -41,38 +41,38 @@ TEST_CASE("he sum: RFC 9496 decode and encode agree with libsodium", "[he][sum]"
       if (i % 4 == 1) b[31] &= 0x7f;
       if (i % 8 == 1) b[0] &= 0xfe;
     }
-    field::Point p;
-    bool ours = field::decode_ristretto_checked(b.data(), p);
+    ed::Point p;
+    bool ours = ed::decode_ristretto_checked(b.data(), p);
     CAPTURE(cpc::hex::encode(b));
     // libsodium 1.0.18 ignores the top bit; RFC 9496 (and Point::decode) reject it.
     bool sodium = crypto_core_ristretto255_is_valid_point(b.data()) == 1 && !(b[31] & 0x80);
     REQUIRE(ours == sodium);
     bool nonzero = b != std::array<std::uint8_t, 32>{};
     CHECK(static_cast<bool>(cpc::group::Point::decode(b)) == (ours && nonzero));
-    if (ours) CHECK(field::encode_ristretto(p) == b);
+    if (ours) CHECK(ed::encode_ristretto(p) == b);
   }
   // Non-canonical encodings: s + p for small s, and the identity.
   std::array<std::uint8_t, 32> zero{};
-  field::Point p;
-  CHECK(field::decode_ristretto_checked(zero.data(), p));
-  CHECK(field::encode_ristretto(p) == zero);
+  ed::Point p;
+  CHECK(ed::decode_ristretto_checked(zero.data(), p));
+  CHECK(ed::encode_ristretto(p) == zero);
   std::array<std::uint8_t, 32> big{};
   big.fill(0xff);
   big[31] = 0x7f;
   big[0] = 0xed;  // p itself: a non-canonical zero
-  CHECK_FALSE(field::decode_ristretto_checked(big.data(), p));
+  CHECK_FALSE(ed::decode_ristretto_checked(big.data(), p));
   // Sums: our extended-coordinate addition, encoded once, equals libsodium's add.
   std::array<std::uint8_t, 32> x{}, y{}, want{};
   for (int i = 0; i < 200; ++i) {
     crypto_core_ristretto255_random(x.data());
     crypto_core_ristretto255_random(y.data());
     crypto_core_ristretto255_add(want.data(), x.data(), y.data());
-    field::Point px, py;
-    REQUIRE(field::decode_ristretto_checked(x.data(), px));
-    REQUIRE(field::decode_ristretto_checked(y.data(), py));
-    CHECK(field::encode_ristretto(field::add(px, field::cache(py))) == want);
+    ed::Point px, py;
+    REQUIRE(ed::decode_ristretto_checked(x.data(), px));
+    REQUIRE(ed::decode_ristretto_checked(y.data(), py));
+    CHECK(ed::encode_ristretto(ed::add(px, ed::cache(py))) == want);
     // P + (-P) = identity.
-    CHECK(field::encode_ristretto(field::add(px, field::negate(field::cache(px)))) == zero);
+    CHECK(ed::encode_ristretto(ed::add(px, ed::negate(ed::cache(px)))) == zero);
   }
 }
 
@@ -93,15 +93,15 @@ TEST_CASE("he sum: interleaved decoding equals one-at-a-time decoding", "[he][su
         }
         ptrs.push_back(b.data());
       }
-      std::vector<field::Point> out(n);
+      std::vector<ed::Point> out(n);
       std::unique_ptr<bool[]> ok(new bool[n]);
-      field::decode_ristretto_checked_n(ptrs.data(), n, out.data(), ok.get());
+      ed::decode_ristretto_checked_n(ptrs.data(), n, out.data(), ok.get());
       for (std::size_t i = 0; i < n; ++i) {
-        field::Point one;
-        bool single = field::decode_ristretto_checked(enc[i].data(), one);
+        ed::Point one;
+        bool single = ed::decode_ristretto_checked(enc[i].data(), one);
         CAPTURE(n, i, cpc::hex::encode(enc[i]));
         REQUIRE(ok[i] == single);
-        if (single) CHECK(field::encode_ristretto(out[i]) == enc[i]);
+        if (single) CHECK(ed::encode_ristretto(out[i]) == enc[i]);
       }
     }
   }

@@ -13,7 +13,7 @@
 #include "cpc/codec/hex.hpp"
 #include "msm.hpp"
 
-namespace field = cpc::he::field;
+namespace ed = cpc::ed25519;
 using Bytes32 = std::array<std::uint8_t, 32>;
 
 namespace {
@@ -37,18 +37,18 @@ Bytes32 sodium_msm(const std::vector<Bytes32>& scalars, const std::vector<Bytes3
 }
 
 Bytes32 ours(const std::vector<Bytes32>& scalars, const std::vector<Bytes32>& points) {
-  std::vector<field::MsmTable> tables;
-  std::vector<field::MsmTerm> terms;
+  std::vector<ed::MsmTable> tables;
+  std::vector<ed::MsmTerm> terms;
   tables.reserve(points.size());
   for (const auto& p : points) {
-    field::Point q;
-    REQUIRE(field::decode_ristretto_checked(p.data(), q));
-    tables.push_back(field::msm_table(q));
+    ed::Point q;
+    REQUIRE(ed::decode_ristretto_checked(p.data(), q));
+    tables.push_back(ed::msm_table(q));
   }
   for (std::size_t i = 0; i < scalars.size(); ++i) {
     terms.push_back({scalars[i].data(), &tables[i]});
   }
-  return field::encode_ristretto(field::msm(terms.data(), terms.size()));
+  return ed::encode_ristretto(ed::msm(terms.data(), terms.size()));
 }
 
 Bytes32 scalar_one() {
@@ -96,7 +96,7 @@ TEST_CASE("msm: width-5 NAF encodes the scalar", "[msm]") {
       for (auto& b : s) b = static_cast<std::uint8_t>(rng());
       s[31] &= 0x7f;  // any 255-bit value
     }
-    auto naf = field::naf5(s.data());
+    auto naf = ed::naf5(s.data());
     // Σ naf[i]·2^i as positive minus negative parts, in 64-bit limbs.
     std::uint64_t pos[5] = {}, neg[5] = {};
     int last = -100;
@@ -155,41 +155,41 @@ TEST_CASE("msm: identity results and ristretto comparisons", "[msm]") {
     Bytes32 p{}, s{};
     crypto_core_ristretto255_random(p.data());
     crypto_core_ristretto255_scalar_random(s.data());
-    field::Point q;
-    REQUIRE(field::decode_ristretto_checked(p.data(), q));
-    field::MsmTable t = field::msm_table(q);
+    ed::Point q;
+    REQUIRE(ed::decode_ristretto_checked(p.data(), q));
+    ed::MsmTable t = ed::msm_table(q);
     // s·P + (L − s)·P = identity; z·P − h·P − (z − h)·P = identity, the shape of a proof check.
     Bytes32 ns = scalar_neg(s);
-    field::MsmTerm pair[2] = {{s.data(), &t}, {ns.data(), &t}};
-    field::Point zero = field::msm(pair, 2);
-    CHECK(field::is_identity(zero));
-    CHECK(field::encode_ristretto(zero) == Bytes32{});
+    ed::MsmTerm pair[2] = {{s.data(), &t}, {ns.data(), &t}};
+    ed::Point zero = ed::msm(pair, 2);
+    CHECK(ed::is_identity(zero));
+    CHECK(ed::encode_ristretto(zero) == Bytes32{});
     // (L − 1)·P = −P, and equal elements compare equal without encoding.
     Bytes32 m1 = scalar_neg(scalar_one());
-    field::MsmTerm one_term[1] = {{m1.data(), &t}};
-    field::Point minus_p = field::msm(one_term, 1);
-    CHECK(field::is_identity(field::add(minus_p, field::cache(q))));
-    CHECK_FALSE(field::is_identity(minus_p));
-    CHECK_FALSE(field::same_element(minus_p, q));
+    ed::MsmTerm one_term[1] = {{m1.data(), &t}};
+    ed::Point minus_p = ed::msm(one_term, 1);
+    CHECK(ed::is_identity(ed::add(minus_p, ed::cache(q))));
+    CHECK_FALSE(ed::is_identity(minus_p));
+    CHECK_FALSE(ed::same_element(minus_p, q));
     Bytes32 one = scalar_one();
-    field::MsmTerm p_term[1] = {{one.data(), &t}};
-    CHECK(field::same_element(field::msm(p_term, 1), q));
+    ed::MsmTerm p_term[1] = {{one.data(), &t}};
+    CHECK(ed::same_element(ed::msm(p_term, 1), q));
     // A different representative of the same element (P plus a 4-torsion point, from the
     // 2·P computed two ways) still compares equal.
     Bytes32 two{};
     two[0] = 2;
-    field::MsmTerm two_term[1] = {{two.data(), &t}};
-    field::Point p2 = field::add(q, field::cache(q));
-    CHECK(field::same_element(field::msm(two_term, 1), p2));
-    CHECK_FALSE(field::same_element(p2, q));
+    ed::MsmTerm two_term[1] = {{two.data(), &t}};
+    ed::Point p2 = ed::add(q, ed::cache(q));
+    CHECK(ed::same_element(ed::msm(two_term, 1), p2));
+    CHECK_FALSE(ed::same_element(p2, q));
   }
   // All-zero scalars: the identity.
   Bytes32 p{}, z{};
   crypto_core_ristretto255_random(p.data());
-  field::Point q;
-  REQUIRE(field::decode_ristretto_checked(p.data(), q));
-  field::MsmTable t = field::msm_table(q);
-  field::MsmTerm zt[2] = {{z.data(), &t}, {z.data(), &t}};
-  CHECK(field::is_identity(field::msm(zt, 2)));
-  CHECK(field::is_identity(field::msm(nullptr, 0)));
+  ed::Point q;
+  REQUIRE(ed::decode_ristretto_checked(p.data(), q));
+  ed::MsmTable t = ed::msm_table(q);
+  ed::MsmTerm zt[2] = {{z.data(), &t}, {z.data(), &t}};
+  CHECK(ed::is_identity(ed::msm(zt, 2)));
+  CHECK(ed::is_identity(ed::msm(nullptr, 0)));
 }

@@ -27,30 +27,30 @@ Scalar Capsule::challenge() const {
 }
 
 bool Capsule::verify() const {
-  he::field::Point pe, pv;
+  ed25519::Point pe, pv;
   return internal::decode_points(*this, pe, pv) && internal::check(*this, pe, pv);
 }
 
 namespace internal {
-namespace field = he::field;
+namespace ed = ed25519;
 namespace {
 
 // G's msm table, and the tables of its pieces 2^(64j)·G, built once.
 struct GeneratorTables {
-  field::MsmTable g;
-  std::array<field::MsmTable, 4> pieces;
+  ed::MsmTable g;
+  std::array<ed::MsmTable, 4> pieces;
   GeneratorTables() {
     std::array<std::uint8_t, 32> one{}, enc{};
     one[0] = 1;
-    field::Point p;
+    ed::Point p;
     if (crypto_scalarmult_ristretto255_base(enc.data(), one.data()) != 0 ||
-        !field::decode_ristretto_checked(enc.data(), p)) {
+        !ed::decode_ristretto_checked(enc.data(), p)) {
       std::abort();  // the generator's own encoding
     }
-    g = field::msm_table(p);
-    field::CtBase<4> base;
-    field::ct_base(p, base);
-    for (std::size_t j = 0; j < 4; ++j) pieces[j] = field::msm_table(base.powers[j]);
+    g = ed::msm_table(p);
+    ed::CtBase<4> base;
+    ed::ct_base(p, base);
+    for (std::size_t j = 0; j < 4; ++j) pieces[j] = ed::msm_table(base.powers[j]);
   }
 };
 const GeneratorTables& generator_tables() {
@@ -67,11 +67,11 @@ std::array<std::array<std::uint8_t, 32>, 4> pieces(const Scalar& s) {
 
 }  // namespace
 
-bool decode_points(const Capsule& c, field::Point& e, field::Point& v) {
+bool decode_points(const Capsule& c, ed::Point& e, ed::Point& v) {
   const std::uint8_t* in[2] = {c.e.bytes().data(), c.v.bytes().data()};
-  field::Point out[2];
+  ed::Point out[2];
   bool ok[2] = {false, false};
-  field::decode_ristretto_checked_n(in, 2, out, ok);
+  ed::decode_ristretto_checked_n(in, 2, out, ok);
   if (!ok[0] || !ok[1]) return false;
   e = out[0];
   v = out[1];
@@ -80,29 +80,29 @@ bool decode_points(const Capsule& c, field::Point& e, field::Point& v) {
 
 // s·G == V + h·E  as  s·G + (−h)·E == V; h = 0 is refused as the libsodium form was
 // (h·E would be the identity), and so is s = 0.
-bool check(const Capsule& c, const field::Point& e, const field::Point& v) {
+bool check(const Capsule& c, const ed::Point& e, const ed::Point& v) {
   const Scalar h = c.challenge();
   if (c.s.is_zero() || h.is_zero()) return false;
   const Scalar minus_h = h.negate();
-  const field::MsmTable te = field::msm_table(e);
-  const field::MsmTerm terms[2] = {{c.s.bytes().data(), &generator_tables().g},
-                                   {minus_h.bytes().data(), &te}};
-  return field::same_element(field::msm(terms, 2), v);
+  const ed::MsmTable te = ed::msm_table(e);
+  const ed::MsmTerm terms[2] = {{c.s.bytes().data(), &generator_tables().g},
+                                {minus_h.bytes().data(), &te}};
+  return ed::same_element(ed::msm(terms, 2), v);
 }
 
-bool check(const Capsule& c, const field::CtBase<4>& e, const field::Point& v) {
+bool check(const Capsule& c, const ed::CtBase<4>& e, const ed::Point& v) {
   const Scalar h = c.challenge();
   if (c.s.is_zero() || h.is_zero()) return false;
   const auto s = pieces(c.s), minus_h = pieces(h.negate());
   const GeneratorTables& g = generator_tables();
-  std::array<field::MsmTable, 4> te;
-  field::MsmTerm terms[8];
+  std::array<ed::MsmTable, 4> te;
+  ed::MsmTerm terms[8];
   for (std::size_t j = 0; j < 4; ++j) {
-    te[j] = field::msm_table(e.powers[j]);
+    te[j] = ed::msm_table(e.powers[j]);
     terms[j] = {s[j].data(), &g.pieces[j]};
     terms[4 + j] = {minus_h[j].data(), &te[j]};
   }
-  return field::same_element(field::msm(terms, 8), v);
+  return ed::same_element(ed::msm(terms, 8), v);
 }
 
 }  // namespace internal

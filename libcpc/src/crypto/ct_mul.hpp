@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 // Constant-time scalar multiplication on edwards25519 for SECRET scalars (the proxy's rk and
-// τ, crypto.md §5.2 and §5.7), on the extended coordinates of he_field.hpp:
+// τ, crypto.md §5.2 and §5.7), on the points of ed25519_point.hpp:
 //
 // - the scalar is recoded into 64 signed radix-16 digits in [-8, 8] (ref10), by arithmetic
 //   only;
 // - each digit selects one of the multiples 1P … 8P (or the identity) of a table by
 //   scanning all 8 entries with masked moves, then is conditionally negated, also with
 //   masks: no branch and no memory address depends on a digit;
-// - the sequence of doublings and additions is fixed (it depends on nothing secret);
-// - the result is encoded (RFC 9496 §4.3.2) with masked selections in place of the
-//   branches of he_field.hpp's encode_ristretto.
+// - the sequence of doublings and additions is fixed (it depends on nothing secret), and is
+//   written without any branch, even on the loop counters, so that ed25519_ct_test can
+//   require every conditional jump in the machine code to be a loop's back-edge;
+// - the products are encoded with ed25519_point.hpp's encode_ristretto_n, also constant
+//   time.
 //
 // A base P is split into M pieces 2^(256j/M)·P (j < M), each with its table: s·P is then
 // 256/M − 4 doublings and 64 additions, and the pieces (about 256 − 256/M doublings, once per
 // base) are shared by every scalar multiplied with that base. The proxy multiplies each of
 // E and V by two scalars (rk, τ): M = 4. The fixed generator U uses M = 64 (no doubling at
-// all, 64 tables built once per process). The base points themselves are public.
+// all, 64 tables built once per process). The base points themselves are public: ct_base is
+// constant time too, but nothing requires it.
 //
 // Cross-checked against libsodium's crypto_scalarmult_ristretto255 in ct_mul_test.
 // Internal to libcpc. Thread safety: pure functions.
@@ -25,9 +28,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "he_field.hpp"
+#include "ed25519_point.hpp"
 
-namespace cpc::he::field {
+namespace cpc::ed25519 {
 
 // The signed radix-16 digits of a scalar s < 2^255 (s[31] <= 127): Σ e[i]·16^i = s,
 // e[i] in [-8, 8]. Secret when s is: wipe after use.
@@ -50,9 +53,4 @@ void ct_base(const Point& p, CtBase<M>& out);
 template <std::size_t M>
 Point ct_mul(const CtDigits& s, const CtBase<M>& base);
 
-// RFC 9496 §4.3.2 encodings of n points, in constant time (the identity encodes as 32 zero
-// bytes). Interleaves up to kEncodeLanes inverse square roots at a time.
-inline constexpr std::size_t kEncodeLanes = 5;
-void ct_encode_n(const Point* p, std::size_t n, std::array<std::uint8_t, 32>* out);
-
-}  // namespace cpc::he::field
+}  // namespace cpc::ed25519

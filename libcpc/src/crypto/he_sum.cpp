@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fast homomorphic sums (he.hpp Summer, crypto.md §5.5): ciphertexts are public, so they are
-// decoded and added with the variable-time edwards25519 arithmetic of he_field.hpp and
+// decoded and added with the edwards25519 arithmetic of ed25519_point.hpp and
 // encoded once at the end, instead of a decode-add-encode round trip through libsodium per
 // addition. The result is re-decoded by libsodium (group::Point::decode) before it is used.
 #include <algorithm>
@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "cpc/crypto/he.hpp"
-#include "he_field.hpp"
+#include "ed25519_point.hpp"
 
 namespace cpc::he {
+
+namespace ed = ed25519;
 
 namespace {
 
@@ -95,12 +97,12 @@ struct Prepared {
 // Partial sums of the points of a run of records, and the last recipient key validated (a
 // stream is normally for one recipient, whose key is then decoded once per thread).
 struct Partial {
-  field::Point c1 = field::identity(), c2 = field::identity();
+  ed::Point c1 = ed::identity(), c2 = ed::identity();
   std::optional<group::Point> last_to;
 
-  void add(const field::Point& p1, const field::Point& p2) {
-    c1 = field::add(c1, field::cache(p1));
-    c2 = field::add(c2, field::cache(p2));
+  void add(const ed::Point& p1, const ed::Point& p2) {
+    c1 = ed::add(c1, ed::cache(p1));
+    c2 = ed::add(c2, ed::cache(p2));
   }
 };
 
@@ -108,10 +110,10 @@ struct Partial {
 // record that fails (its status says why, with add_record's message; the later ones are left
 // untouched). Validation in parse_he_record's order: to, c1, c2 (Point::decode's checks).
 // Records in he_record()'s exact layout are decoded kDecodeLanes / 2 at a time
-// (field::decode_ristretto_checked_n); any other spelling goes to the strict parser.
+// (ed::decode_ristretto_checked_n); any other spelling goes to the strict parser.
 // Pure except for `out` and `part`: runs on any thread.
 void prepare(std::span<const std::string_view> records, Prepared* out, Partial& part) {
-  constexpr std::size_t kGroup = field::kDecodeLanes / 2 > 0 ? field::kDecodeLanes / 2 : 1;
+  constexpr std::size_t kGroup = ed::kDecodeLanes / 2 > 0 ? ed::kDecodeLanes / 2 : 1;
   struct Pending {
     std::size_t index;
     RawRecord raw;
@@ -121,13 +123,13 @@ void prepare(std::span<const std::string_view> records, Prepared* out, Partial& 
   // Decodes the pending records' points; false after the first failing record.
   auto flush = [&]() -> bool {
     const std::uint8_t* in[2 * kGroup];
-    field::Point pts[2 * kGroup];
+    ed::Point pts[2 * kGroup];
     bool ok[2 * kGroup];
     for (std::size_t k = 0; k < n_pending; ++k) {
       in[2 * k] = pending[k].raw.c1.data();
       in[2 * k + 1] = pending[k].raw.c2.data();
     }
-    field::decode_ristretto_checked_n(in, 2 * n_pending, pts, ok);
+    ed::decode_ristretto_checked_n(in, 2 * n_pending, pts, ok);
     const std::size_t n = n_pending;
     n_pending = 0;
     for (std::size_t k = 0; k < n; ++k) {
@@ -163,7 +165,7 @@ void prepare(std::span<const std::string_view> records, Prepared* out, Partial& 
         return;
       }
       // Points of a parsed Ciphertext were validated by the parser.
-      part.add(field::decode_ristretto(c->c1.bytes()), field::decode_ristretto(c->c2.bytes()));
+      part.add(ed::decode_ristretto(c->c1.bytes()), ed::decode_ristretto(c->c2.bytes()));
       p.to = c->to;
       p.scale = c->scale;
       p.count = c->count;
@@ -194,7 +196,7 @@ struct Summer::State {
   group::Point to;
   unsigned scale = 0;
   std::uint64_t count = 0;
-  field::Point c1 = field::identity(), c2 = field::identity();
+  ed::Point c1 = ed::identity(), c2 = ed::identity();
 
   // add()'s checks of recipient, scale and count, in its order, and the count and size
   // updated when they pass.
@@ -214,9 +216,9 @@ struct Summer::State {
     ++n;
     return Status::ok();
   }
-  void accumulate(const field::Point& p1, const field::Point& p2) {
-    c1 = field::add(c1, field::cache(p1));
-    c2 = field::add(c2, field::cache(p2));
+  void accumulate(const ed::Point& p1, const ed::Point& p2) {
+    c1 = ed::add(c1, ed::cache(p1));
+    c2 = ed::add(c2, ed::cache(p2));
   }
 };
 
@@ -230,7 +232,7 @@ std::uint64_t Summer::size() const {
 Status Summer::add(const Ciphertext& c) {
   CPC_RETURN_IF_ERROR(s_->admit(c.to, c.scale, c.count));
   // Points of a Ciphertext were validated when it was made or parsed.
-  s_->accumulate(field::decode_ristretto(c.c1.bytes()), field::decode_ristretto(c.c2.bytes()));
+  s_->accumulate(ed::decode_ristretto(c.c1.bytes()), ed::decode_ristretto(c.c2.bytes()));
   return Status::ok();
 }
 
@@ -274,8 +276,8 @@ Status Summer::add_records(std::span<const std::string_view> records, std::size_
 
 Result<Ciphertext> Summer::total() const {
   if (s_->n == 0) return Status::bad_input("nothing to sum");
-  auto c1 = group::Point::decode(field::encode_ristretto(s_->c1));
-  auto c2 = group::Point::decode(field::encode_ristretto(s_->c2));
+  auto c1 = group::Point::decode(ed::encode_ristretto(s_->c1));
+  auto c2 = group::Point::decode(ed::encode_ristretto(s_->c2));
   if (!c1 || !c2) return Status::bad_input("ciphertext sum has an identity component");
   return Ciphertext{s_->to, *c1, *c2, s_->scale, s_->count};
 }
@@ -292,9 +294,9 @@ Status Summer::add(std::span<const Ciphertext> cts, std::size_t& failed) {
   // Points of a Ciphertext were validated when it was made or parsed: decode them
   // kDecodeLanes at a time, each half of a large batch on its own thread.
   auto partial = [](std::span<const Ciphertext> part, Partial& out) {
-    constexpr std::size_t kGroup = field::kDecodeLanes / 2 > 0 ? field::kDecodeLanes / 2 : 1;
+    constexpr std::size_t kGroup = ed::kDecodeLanes / 2 > 0 ? ed::kDecodeLanes / 2 : 1;
     const std::uint8_t* in[2 * kGroup];
-    field::Point pts[2 * kGroup];
+    ed::Point pts[2 * kGroup];
     bool ok[2 * kGroup];
     for (std::size_t i = 0; i < part.size(); i += kGroup) {
       const std::size_t n = std::min(kGroup, part.size() - i);
@@ -302,7 +304,7 @@ Status Summer::add(std::span<const Ciphertext> cts, std::size_t& failed) {
         in[2 * k] = part[i + k].c1.bytes().data();
         in[2 * k + 1] = part[i + k].c2.bytes().data();
       }
-      field::decode_ristretto_checked_n(in, 2 * n, pts, ok);
+      ed::decode_ristretto_checked_n(in, 2 * n, pts, ok);
       for (std::size_t k = 0; k < n; ++k) out.add(pts[2 * k], pts[2 * k + 1]);
     }
   };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The baby-step giant-step table of crypto.md §5.6: building it on edwards25519 coordinates
-// (he_field.hpp), writing it atomically with a checksummed header, mapping and verifying
+// (ed25519_point.hpp), writing it atomically with a checksummed header, mapping and verifying
 // it on load, and the giant-step search whose every answer is re-checked with libsodium.
 #include <fcntl.h>
 #include <sodium.h>
@@ -15,13 +15,22 @@
 
 #include "cpc/crypto/he.hpp"
 #include "cpc/io/file.hpp"
-#include "he_field.hpp"
+#include "ed25519_point.hpp"
 
 namespace cpc::he {
 
-namespace f = field;
+namespace f = ed25519;
 
 namespace {
+
+// The first 8 bytes (little-endian) of the canonical encoding of (x·y)^2, given 1/Z:
+// invariant under the ristretto equivalence and under negation (crypto.md §5.6).
+std::uint64_t key64(const f::Point& p, const f::Fe& z_inverse) {
+  const auto b = f::to_bytes(f::sq(f::mul(p.t, z_inverse)));
+  std::uint64_t k;
+  std::memcpy(&k, b.data(), 8);
+  return k;
+}
 
 constexpr char kMagic[8] = {'C', 'P', 'C', 'B', 'S', 'G', 'S', '1'};
 constexpr std::size_t kHeaderBytes = 96;
@@ -55,7 +64,7 @@ void keys_of(const f::Point* pts, std::size_t n, const std::uint64_t* slots, std
   for (std::size_t i = 0; i < n; ++i) zs[i] = pts[i].z;
   f::batch_invert(zs, n, scratch);
   for (std::size_t i = 0; i < n; ++i) {
-    keys[i] = f::key64(pts[i], zs[i]);
+    keys[i] = key64(pts[i], zs[i]);
     __builtin_prefetch(slots + (keys[i] & mask));
   }
   for (std::size_t i = 0; i < n; ++i) visit(i, keys[i]);

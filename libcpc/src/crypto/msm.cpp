@@ -8,9 +8,7 @@
 #include <cstring>
 #include <memory>
 
-#include "edwards.hpp"
-
-namespace cpc::he::field {
+namespace cpc::ed25519 {
 
 MsmTable msm_table(const Point& p) {
   MsmTable t;
@@ -28,7 +26,7 @@ std::array<std::int8_t, 256> naf5(const std::uint8_t* scalar) {
   constexpr int w = 5;
   constexpr std::uint64_t width = 1u << w, window_mask = width - 1;
   std::uint64_t x[5] = {0, 0, 0, 0, 0};
-  std::memcpy(x, scalar, 32);  // little-endian hosts (he_field.cpp assumes the same)
+  std::memcpy(x, scalar, 32);  // little-endian hosts (ed25519_field.cpp assumes the same)
   std::array<std::int8_t, 256> naf{};
   std::uint64_t carry = 0;
   std::size_t pos = 0;
@@ -105,4 +103,4 @@ bool is_identity(const Point& p) {
   return is_zero(p.x) || is_zero(p.y);
 }
 
-}  // namespace cpc::he::field
+}  // namespace cpc::ed25519

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Variable-time multi-scalar multiplication on edwards25519 for PUBLIC values: Σ s_i·P_i by
 // Straus's interleaving with width-5 NAFs (one shared chain of ~253 doublings, ~1/6 of the
-// scalar bits as additions per term), on the extended coordinates of he_field.hpp. Used to
+// scalar bits as additions per term), on the points of ed25519_point.hpp. Used to
 // check the Chaum–Pedersen equations of a cfrag proof (crypto.md §5.2), where every point
 // and scalar is public. Never call it with a secret scalar or point: its running time and
 // memory accesses depend on the scalars' digits.
 //
-// Points are Edwards representatives of ristretto255 elements (field::decode_ristretto_checked);
+// Points are Edwards representatives of ristretto255 elements (decode_ristretto_checked);
 // a result is compared as a ristretto255 element (same_element / is_identity), so the
 // 4-torsion component of a representative never matters. Internal to libcpc; cross-checked
 // against libsodium in msm_test.
@@ -18,9 +18,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "he_field.hpp"
+#include "ed25519_point.hpp"
 
-namespace cpc::he::field {
+namespace cpc::ed25519 {
 
 // The odd multiples P, 3P, 5P, …, 15P of a point, ready for addition: 1 doubling and 7
 // additions to build.
@@ -47,4 +47,4 @@ bool is_identity(const Point& p);
 // any two non-zero digits at least 5 positions apart; Σ naf[i]·2^i = s. Exposed for tests.
 std::array<std::int8_t, 256> naf5(const std::uint8_t* scalar);
 
-}  // namespace cpc::he::field
+}  // namespace cpc::ed25519

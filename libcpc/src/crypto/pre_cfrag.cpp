@@ -19,7 +19,7 @@ namespace cpc::pre {
 
 using group::Point;
 using group::Scalar;
-namespace field = he::field;
+namespace ed = ed25519;
 
 namespace {
 
@@ -36,22 +36,22 @@ Scalar proof_challenge(const capsule::Capsule& c, const CapsuleFragment& f) {
 // A public point as an Edwards representative (negated when `negate`) with its table of odd
 // multiples for msm. Points held in a group::Point are valid, so the checked decode cannot
 // fail; if it ever did, the proof is refused.
-bool tabled(const Point& p, field::MsmTable& table, bool negate = false) {
-  field::Point q;
-  if (!field::decode_ristretto_checked(p.bytes().data(), q)) return false;
+bool tabled(const Point& p, ed::MsmTable& table, bool negate = false) {
+  ed::Point q;
+  if (!ed::decode_ristretto_checked(p.bytes().data(), q)) return false;
   if (negate) {
-    const field::Fe zero = field::from_u64(0);
-    q.x = field::sub(zero, q.x);
-    q.t = field::sub(zero, q.t);
+    const ed::Fe zero = ed::from_u64(0);
+    q.x = ed::sub(zero, q.x);
+    q.t = ed::sub(zero, q.t);
   }
-  table = field::msm_table(q);
+  table = ed::msm_table(q);
   return true;
 }
 
 // The table of U, built once.
-const field::MsmTable& table_u() {
-  static const field::MsmTable t = [] {
-    field::MsmTable table;
+const ed::MsmTable& table_u() {
+  static const ed::MsmTable t = [] {
+    ed::MsmTable table;
     if (!tabled(generator_u(), table)) std::abort();  // a constant; pinned by a unit test
     return table;
   }();
@@ -73,23 +73,23 @@ Scalar weight() {
 // with probability at most 2^-128 (the group has prime order L > 2^252 and the weights are
 // drawn after the cfrag is fixed). Every input is public, so variable time is safe here.
 bool proof_holds(const internal::CapsuleBases& bases, const CapsuleFragment& f, const Scalar& h) {
-  field::MsmTable e1, v1, u1, minus_v2, minus_u2;
-  field::Point e2;
+  ed::MsmTable e1, v1, u1, minus_v2, minus_u2;
+  ed::Point e2;
   if (!tabled(f.e1, e1) || !tabled(f.v1, v1) || !tabled(f.commitment, u1) ||
       !tabled(f.v2, minus_v2, true) || !tabled(f.u2, minus_u2, true) ||
-      !field::decode_ristretto_checked(f.e2.bytes().data(), e2)) {
+      !ed::decode_ristretto_checked(f.e2.bytes().data(), e2)) {
     return false;
   }
   const Scalar rho1 = weight(), rho2 = weight();
   const Scalar minus_h = h.negate();
   const Scalar s[8] = {f.z,  rho1 * f.z, rho2 * f.z, minus_h, rho1 * minus_h, rho2 * minus_h,
                        rho1, rho2};
-  const field::MsmTerm terms[8] = {
+  const ed::MsmTerm terms[8] = {
       {s[0].bytes().data(), &bases.e},   {s[1].bytes().data(), &bases.v},
       {s[2].bytes().data(), &table_u()}, {s[3].bytes().data(), &e1},
       {s[4].bytes().data(), &v1},        {s[5].bytes().data(), &u1},
       {s[6].bytes().data(), &minus_v2},  {s[7].bytes().data(), &minus_u2}};
-  return field::same_element(field::msm(terms, 8), e2);
+  return ed::same_element(ed::msm(terms, 8), e2);
 }
 
 }  // namespace
@@ -107,12 +107,12 @@ std::optional<CapsuleBases> capsule_bases(const capsule::Capsule& c) {
 namespace {
 
 // U's constant-time tables in 64 pieces (τ·U with no doubling), built once (~90 KiB).
-const field::CtBase<64>& ct_table_u() {
-  static const std::unique_ptr<field::CtBase<64>> t = [] {
-    auto b = std::make_unique<field::CtBase<64>>();
-    field::Point u;
-    if (!field::decode_ristretto_checked(generator_u().bytes().data(), u)) std::abort();
-    field::ct_base(u, *b);
+const ed::CtBase<64>& ct_table_u() {
+  static const std::unique_ptr<ed::CtBase<64>> t = [] {
+    auto b = std::make_unique<ed::CtBase<64>>();
+    ed::Point u;
+    if (!ed::decode_ristretto_checked(generator_u().bytes().data(), u)) std::abort();
+    ed::ct_base(u, *b);
     return b;
   }();
   return *t;
@@ -124,25 +124,24 @@ const field::CtBase<64>& ct_table_u() {
 // the capsule check reuses E's pieces (public values, variable time), and the five results
 // are encoded together. Secret intermediates (τ's digits, the unencoded products) are wiped.
 Result<CapsuleFragment> reencapsulate_one(const capsule::Capsule& c, const KeyFragment& k,
-                                          const field::CtDigits& rk, bool checked,
-                                          std::size_t index) {
+                                          const ed::CtDigits& rk, bool checked, std::size_t index) {
   const auto invalid = [&] {
     return Status::refused("invalid capsule #" + std::to_string(index) +
                            " (check s·G = V + h·E fails)");
   };
-  field::Point e, v;
+  ed::Point e, v;
   if (!capsule::internal::decode_points(c, e, v)) return invalid();
-  field::CtBase<4> te, tv;
-  field::ct_base(e, te);
-  field::ct_base(v, tv);
+  ed::CtBase<4> te, tv;
+  ed::ct_base(e, te);
+  ed::ct_base(v, tv);
   if (!checked && !capsule::internal::check(c, te, v)) return invalid();
 
   const Scalar tau = Scalar::random();
-  field::CtDigits td = field::ct_digits(tau.bytes().data());
-  field::Point out[5] = {field::ct_mul(rk, te), field::ct_mul(rk, tv), field::ct_mul(td, te),
-                         field::ct_mul(td, tv), field::ct_mul(td, ct_table_u())};
+  ed::CtDigits td = ed::ct_digits(tau.bytes().data());
+  ed::Point out[5] = {ed::ct_mul(rk, te), ed::ct_mul(rk, tv), ed::ct_mul(td, te),
+                      ed::ct_mul(td, tv), ed::ct_mul(td, ct_table_u())};
   std::array<std::uint8_t, 32> enc[5];
-  field::ct_encode_n(out, 5, enc);
+  ed::encode_ristretto_n(out, 5, enc);
   sodium_memzero(&td, sizeof td);
   sodium_memzero(out, sizeof out);
   for (const auto& x : enc) {
@@ -215,7 +214,7 @@ Result<std::vector<CapsuleFragment>> reencapsulate_all(std::span<const capsule::
     return Status::refused("kfrag " + kfrag.short_id() + ": zero re-encryption key");
   }
   out.reserve(capsules.size());
-  field::CtDigits rk = field::ct_digits(kfrag.rk.bytes().data());
+  ed::CtDigits rk = ed::ct_digits(kfrag.rk.bytes().data());
   Status failed = Status::ok();
   for (std::size_t i = 0; i < capsules.size(); ++i) {
     auto f = reencapsulate_one(capsules[i], kfrag, rk, checked, i);

@@ -46,7 +46,7 @@ std::string short_hex(const FragmentId& id);
 // proofs against the same capsule (public values: variable-time arithmetic, msm.hpp).
 // nullopt only if a point fails to decode, which a valid group::Point never does.
 struct CapsuleBases {
-  he::field::MsmTable e, v;
+  ed25519::MsmTable e, v;
 };
 std::optional<CapsuleBases> capsule_bases(const capsule::Capsule& c);
 // pre::verify_cfrag with the capsule's bases already built.

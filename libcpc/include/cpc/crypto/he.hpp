@@ -58,7 +58,7 @@ Result<Ciphertext> add(const Ciphertext& a, const Ciphertext& b);
 // chain of add() (the message names the first offending index), through Summer.
 Result<Ciphertext> sum(std::span<const Ciphertext> cts);
 
-// A running sum that adds in extended Edwards coordinates (he_field.hpp: public values only)
+// A running sum that adds in extended Edwards coordinates (ed25519_point.hpp, on public values)
 // and encodes once in total(). Each ciphertext costs two RFC 9496 decodes of our own (an
 // inverse square root each) and two cheap point additions, instead of ~12 µs of libsodium's
 // decode-add-encode per component for add(); add_record() also parses and validates the
