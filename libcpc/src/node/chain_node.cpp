@@ -67,6 +67,20 @@ nlohmann::json block_brief(const chain::CommittedBlock& cb) {
           {"txs", std::move(txs)}};
 }
 
+// Adds the heights of the committed blocks among `actions` that hold transactions to the
+// index of GET /v1/chain/recent?txs=1 (oldest first, at most `keep`). Called under the chain
+// lock in the same critical section as the engine step that committed them, so that no
+// reader sees a transaction committed (GET /v1/tx/{id}) before the index lists its block.
+void index_tx_blocks(const std::vector<chain::Action>& actions, std::deque<std::uint64_t>& heights,
+                     std::size_t keep) {
+  for (const auto& a : actions) {
+    const auto* c = std::get_if<chain::Committed>(&a);
+    if (c == nullptr || c->block.block.txs.empty()) continue;
+    heights.push_back(c->block.block.header.height);
+    if (heights.size() > keep) heights.pop_front();
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ChainNode>> ChainNode::open(NodeImpl& node, const std::string& dir,
@@ -169,6 +183,7 @@ void ChainNode::engine_loop() {
   {
     std::lock_guard lock(mu_);
     out = engine_->start(now_ms());
+    index_tx_blocks(out, tx_heights_, kTxIndexSize);
   }
   handle(out);
   std::uint64_t last_tick = 0;
@@ -209,6 +224,10 @@ void ChainNode::engine_loop() {
         last_tick = now;
         add(engine_->on_tick(now));
       }
+      // Read-your-writes (docs/node-api.md §10): a block the engine committed in this step
+      // is already in the state, hence GET /v1/tx/{id} says "committed"; every other view
+      // of it is published before the lock is released, never after.
+      index_tx_blocks(out, tx_heights_, kTxIndexSize);
     }
     handle(out);
   }
@@ -230,11 +249,7 @@ void ChainNode::handle(std::vector<chain::Action>& actions) {
       const std::uint64_t took = now > height_began_ms_ ? now - height_began_ms_ : 0;
       node_.metrics.observe_commit(static_cast<double>(took) / 1000.0);
       height_began_ms_ = now;
-      if (!c->block.block.txs.empty()) {
-        std::lock_guard lock(mu_);
-        tx_heights_.push_back(c->block.block.header.height);
-        if (tx_heights_.size() > kTxIndexSize) tx_heights_.pop_front();
-      }
+      // Already in the state and in tx_heights_ (engine_loop, under mu_): only reported here.
       // Blocks with transactions, and every 1000th: an idle chain commits empty blocks.
       const auto& h = c->block.block.header;
       if (c->block.block.txs.empty() && h.height % 1000 != 0) continue;

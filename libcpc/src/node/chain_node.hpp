@@ -78,7 +78,8 @@ class ChainNode {
   bool halted_ = false;
   // Heights of the latest blocks that hold transactions, oldest first (GET
   // /v1/chain/recent?txs=1): at most kTxIndexSize, found among the last kTxIndexScan blocks
-  // at start and then kept up as blocks commit.
+  // at start and then kept up as blocks commit, in the engine step that commits them (under
+  // mu_, before any reader can see the block's transactions as committed).
   static constexpr std::size_t kTxIndexSize = 256;
   static constexpr std::uint64_t kTxIndexScan = 10'000;
   std::deque<std::uint64_t> tx_heights_;
