@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "cpc/crypto/keyfile.hpp"
 #include "cpc/client/object_client.hpp"
 #include "cpc/client/share_client.hpp"
+#include "cpc/crypto/keyfile.hpp"
 
 namespace {
 

@@ -4,12 +4,12 @@
 // additively homomorphic numbers (docs/cli.md "Encryption").
 #include <unistd.h>
 
-#include "cpc/crypto/he.hpp"
-#include "cpc/io/file.hpp"
-#include "cpc/crypto/keyfile.hpp"
 #include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/he.hpp"
+#include "cpc/crypto/keyfile.hpp"
 #include "cpc/crypto/reencrypt.hpp"
 #include "cpc/crypto/seal.hpp"
+#include "cpc/io/file.hpp"
 #include "tool_common.hpp"
 
 namespace {

@@ -13,11 +13,11 @@
 #include <optional>
 
 #include "cpc/client/chain_client.hpp"
-#include "cpc/codec/cid.hpp"
-#include "cpc/io/file.hpp"
-#include "cpc/crypto/keyfile.hpp"
 #include "cpc/client/object_client.hpp"
 #include "cpc/client/share_client.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/io/file.hpp"
 #include "tool_common.hpp"
 
 namespace {

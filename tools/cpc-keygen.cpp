@@ -5,9 +5,9 @@
 
 #include <optional>
 
-#include "cpc/io/file.hpp"
 #include "cpc/crypto/keyfile.hpp"
 #include "cpc/crypto/keys.hpp"
+#include "cpc/io/file.hpp"
 #include "tool_common.hpp"
 
 static int run(int argc, char** argv) {

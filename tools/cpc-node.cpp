@@ -6,11 +6,11 @@
 #include <chrono>
 #include <cstdio>
 
-#include "cpc/node/genesis_file.hpp"
-#include "cpc/io/file.hpp"
-#include "cpc/crypto/keyfile.hpp"
-#include "cpc/io/log.hpp"
 #include "cpc/codec/duration.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/io/log.hpp"
+#include "cpc/node/genesis_file.hpp"
 #include "cpc/node/node.hpp"
 #include "tool_common.hpp"
 

@@ -13,11 +13,11 @@
 #include <cstdlib>
 
 #include "cpc/client/chain_client.hpp"
-#include "cpc/codec/cid.hpp"
-#include "cpc/io/file.hpp"
-#include "cpc/crypto/keyfile.hpp"
-#include "cpc/codec/ndjson.hpp"
 #include "cpc/client/object_client.hpp"
+#include "cpc/codec/cid.hpp"
+#include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/io/file.hpp"
 #include "tool_common.hpp"
 
 namespace {

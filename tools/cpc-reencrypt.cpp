@@ -7,12 +7,12 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cpc/io/file.hpp"
-#include "cpc/crypto/keyfile.hpp"
-#include "cpc/codec/ndjson.hpp"
-#include "cpc/codec/duration.hpp"
-#include "cpc/crypto/reencrypt.hpp"
 #include "cpc/client/share_client.hpp"
+#include "cpc/codec/duration.hpp"
+#include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/keyfile.hpp"
+#include "cpc/crypto/reencrypt.hpp"
+#include "cpc/io/file.hpp"
 #include "tool_common.hpp"
 
 namespace {

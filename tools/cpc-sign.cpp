@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc-sign: sign NDJSON records (cpc/signed envelopes) or a file's bytes (--detached,
 // cpc/signature) with a cpchain secret key (docs/cli.md "Signatures").
-#include "cpc/io/file.hpp"
-#include "cpc/crypto/keyfile.hpp"
 #include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/keyfile.hpp"
 #include "cpc/crypto/sign.hpp"
+#include "cpc/io/file.hpp"
 #include "tool_common.hpp"
 
 static int run(int argc, char** argv) {

@@ -6,11 +6,11 @@
 #include <cstdlib>
 
 #include "cpc/client/chain_remote.hpp"
-#include "cpc/io/file.hpp"
-#include "cpc/crypto/keyfile.hpp"
 #include "cpc/codec/ndjson.hpp"
+#include "cpc/crypto/keyfile.hpp"
 #include "cpc/crypto/reencrypt.hpp"
 #include "cpc/crypto/sign.hpp"
+#include "cpc/io/file.hpp"
 #include "tool_common.hpp"
 
 namespace {

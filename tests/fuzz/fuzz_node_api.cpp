@@ -13,10 +13,10 @@
 
 #include "blob_store.hpp"
 #include "cpc/codec/cid.hpp"
-#include "cpc/dht/dht.hpp"
-#include "dht_http.hpp"
-#include "cpc/wire/record.hpp"
 #include "cpc/codec/unixfs.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/wire/record.hpp"
+#include "dht_http.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return sodium_init() < 0 ? 1 : 0;

@@ -9,8 +9,8 @@
 
 #include <cstdlib>
 
-#include "cpc/io/file.hpp"
 #include "cpc/crypto/seal.hpp"
+#include "cpc/io/file.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 
 #include <cstdlib>
 
-#include "cpc/io/file.hpp"
 #include "cpc/crypto/keys.hpp"
+#include "cpc/io/file.hpp"
 #include "cpc/wire/share.hpp"
 
 namespace {

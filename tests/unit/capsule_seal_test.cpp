@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cpc/codec/base64.hpp"
-#include "cpc/crypto/capsule.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/crypto/capsule.hpp"
 #include "cpc/crypto/seal.hpp"
 
 using namespace cpc;

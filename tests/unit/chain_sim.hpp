@@ -149,7 +149,8 @@ class Sim {
 
   void deliver(const Event& e) {
     SimNode& n = *nodes[e.node];
-    const bool timer = std::holds_alternative<Tick>(e.what) || std::holds_alternative<Timeout>(e.what);
+    const bool timer =
+        std::holds_alternative<Tick>(e.what) || std::holds_alternative<Timeout>(e.what);
     if (timer && e.generation != n.generation) return;  // set by the engine before a restart
     if (std::holds_alternative<Tick>(e.what)) {
       handle(e.node, n.engine->on_tick(now));

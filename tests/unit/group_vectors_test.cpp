@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cpc/crypto/group.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/crypto/group.hpp"
 
 using cpc::group::Point;
 using cpc::group::Scalar;

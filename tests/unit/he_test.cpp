@@ -11,8 +11,8 @@
 #include <fstream>
 #include <random>
 
-#include "cpc/crypto/he.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/crypto/he.hpp"
 
 using cpc::he::Ciphertext;
 using cpc::keys::SecretKey;

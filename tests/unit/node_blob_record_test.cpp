@@ -9,8 +9,8 @@
 #include <string>
 
 #include "blob_store.hpp"
-#include "cpc/wire/record.hpp"
 #include "cpc/codec/unixfs.hpp"
+#include "cpc/wire/record.hpp"
 
 using cpc::Bytes;
 using cpc::node::BlobStore;

@@ -9,14 +9,14 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cpc/client/chain_remote.hpp"
 #include "cpc/client/chain_client.hpp"
-#include "lmdb_state_store.hpp"
+#include "cpc/client/chain_remote.hpp"
 #include "cpc/codec/cid.hpp"
 #include "cpc/codec/hex.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/http_get.hpp"
 #include "cpc/node/node.hpp"
+#include "lmdb_state_store.hpp"
 
 namespace {
 struct TempDir {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc::dht::HttpTransport and the RPC JSON (libcpc/src/node/dht_http.hpp, docs/dht.md): request bodies,
-// strict parsing of contacts and replies, a batch against a real HttpServer where one peer
+// cpc::dht::HttpTransport and the RPC JSON (libcpc/src/node/dht_http.hpp, docs/dht.md): request
+// bodies, strict parsing of contacts and replies, a batch against a real HttpServer where one peer
 // answers garbage and one is down.
 #include <catch2/catch.hpp>
 
-#include "dht_http.hpp"
 #include "cpc/codec/hex.hpp"
 #include "cpc/net/http_server.hpp"
+#include "dht_http.hpp"
 
 using cpc::dht::Contact;
 using cpc::dht::NodeId;

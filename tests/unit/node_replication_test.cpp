@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cpc/codec/cid.hpp"
-#include "cpc/dht/dht.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/dht/dht.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/http_server.hpp"
 #include "cpc/node/node.hpp"

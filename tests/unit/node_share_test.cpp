@@ -10,14 +10,14 @@
 #include <filesystem>
 
 #include "cpc/client/chain_client.hpp"
-#include "cpc/codec/duration.hpp"
-#include "cpc/codec/hex.hpp"
-#include "cpc/dht/dht.hpp"
-#include "cpc/net/http_client.hpp"
-#include "cpc/codec/json.hpp"
-#include "cpc/node/node.hpp"
 #include "cpc/client/object_client.hpp"
 #include "cpc/client/share_client.hpp"
+#include "cpc/codec/duration.hpp"
+#include "cpc/codec/hex.hpp"
+#include "cpc/codec/json.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/node/node.hpp"
 #include "share_fixture.hpp"
 
 using namespace cpc;

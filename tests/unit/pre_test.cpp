@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "cpc/crypto/capsule.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/crypto/capsule.hpp"
 #include "cpc/crypto/pre.hpp"
 
 using cpc::capsule::Capsule;

@@ -7,9 +7,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 
+#include "cpc/client/share_client.hpp"
 #include "cpc/codec/hex.hpp"
 #include "cpc/net/http_server.hpp"
-#include "cpc/client/share_client.hpp"
 #include "share_fixture.hpp"
 
 using namespace cpc;

@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "cpc/chain/tx.hpp"
-#include "cpc/dht/dht.hpp"
-#include "proxy.hpp"
-#include "cpc/crypto/seal.hpp"
-#include "cpc/wire/share.hpp"
 #include "cpc/codec/unixfs.hpp"
+#include "cpc/crypto/seal.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/wire/share.hpp"
+#include "proxy.hpp"
 
 namespace cpc::testing {
 

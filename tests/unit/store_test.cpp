@@ -152,8 +152,8 @@ TEST_CASE("store reports a full map as kIo and keeps what was committed", "[stor
   CHECK(r->get(t, "k" + std::to_string(committed - 1)).value().has_value());
 }
 
-// docs/architecture.md §5: "writes that must survive a crash are committed before the node answers".
-// A child commits one transaction at a time and acknowledges each on a pipe only after
+// docs/architecture.md §5: "writes that must survive a crash are committed before the node
+// answers". A child commits one transaction at a time and acknowledges each on a pipe only after
 // commit() returned; the parent SIGKILLs it mid-stream, reopens, and finds every ack.
 TEST_CASE("store keeps every acknowledged commit across a SIGKILLed writer", "[store][crash]") {
   TempDir dir;

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-// One way to fail. Every libcpc function that can fail returns a Status or a Result<T>;
-// no exception crosses the libcpc boundary: libcpc throws nothing itself, a failed secure
-// allocation (sodium_malloc, Argon2id's memory) is kIo, and where libcpc sizes a buffer
-// from its input it bounds the size first or turns std::bad_alloc into kIo "out of memory"
-// (see catch_alloc below). A Status carries a Code that maps one to one
-// onto the exit status of the tools (docs/cli.md): 1 the operation said no, 2 usage error or
-// malformed input, 3 I/O, network or node error. Messages are one line, never contain
-// secret material, and name the thing that failed ("signature does not verify (signer 3f2a…)").
+// One way to fail. Every libcpc function that can fail returns a Status or a Result<T>. A
+// Status carries a Code that maps one to one onto the exit status of the tools
+// (docs/cli.md): 1 the operation said no, 2 usage error or malformed input, 3 I/O, network
+// or node error. Messages are one line, never contain secret material, and name the thing
+// that failed ("signature does not verify (signer 3f2a…)").
+//
+// No exception crosses the libcpc boundary on a path libcpc controls: it throws none of
+// its own; a failed secure allocation (sodium_malloc, Argon2id's memory) is kIo; inputs are
+// bounded before they are buffered (a record line, a request body, a response); and the
+// entry points that allocate large buffers turn std::bad_alloc into kIo with catch_alloc()
+// (the discrete-log table). What remains is std::bad_alloc from a small allocation in the
+// standard library once the process has run out of memory: the node's HTTP handlers answer
+// it with 500, its background threads log it (the chain's halt the chain), and every tool's
+// main() turns it into one line and exit 3 (tools/tool_common.hpp).
 //
 // Thread safety: values; safe to copy and move between threads.
 #pragma once
 
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -88,6 +95,17 @@ inline Status to_status(const Status& s) {
 template <typename T>
 Status to_status(const Result<T>& r) {
   return r.status();
+}
+
+// Runs f(), which returns a Status or a Result, turning std::bad_alloc into kIo
+// "out of memory (what)": for the library's entry points that allocate large buffers.
+template <typename F>
+auto catch_alloc(const char* what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return Status::io(std::string("out of memory (") + what + ")");
+  }
 }
 
 }  // namespace cpc

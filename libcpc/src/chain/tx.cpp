@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "cpc/crypto/group.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/crypto/group.hpp"
 #include "fields.hpp"
 
 namespace cpc::chain {

@@ -6,8 +6,8 @@
 
 #include <atomic>
 
-#include "cpc/crypto/group.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/crypto/group.hpp"
 
 namespace cpc::chain {
 namespace {

@@ -5,8 +5,8 @@
 #include <thread>
 
 #include "cpc/codec/hex.hpp"
-#include "cpc/net/http_client.hpp"
 #include "cpc/codec/json.hpp"
+#include "cpc/net/http_client.hpp"
 
 namespace cpc::client {
 

@@ -3,8 +3,8 @@
 #include "cpc/client/chain_remote.hpp"
 
 #include "cpc/codec/hex.hpp"
-#include "cpc/net/http_get.hpp"
 #include "cpc/codec/json.hpp"
+#include "cpc/net/http_get.hpp"
 
 namespace cpc::chain {
 

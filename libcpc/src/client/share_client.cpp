@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cpc/client/chain_client.hpp"
-#include "cpc/codec/hex.hpp"
-#include "cpc/net/http_client.hpp"
 #include "cpc/client/object_client.hpp"
+#include "cpc/codec/hex.hpp"
 #include "cpc/crypto/seal.hpp"
+#include "cpc/net/http_client.hpp"
 
 namespace cpc::client {
 

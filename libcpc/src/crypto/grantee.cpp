@@ -2,8 +2,8 @@
 // The grantee's side of re-encryption over sealed inputs (reencrypt.hpp, crypto.md §5.3):
 // cfrag files read in lockstep, one per proxy, and the seal::KeySource that combines the
 // cfrags of the capsule at hand.
-#include "cpc/io/file.hpp"
 #include "cpc/crypto/reencrypt.hpp"
+#include "cpc/io/file.hpp"
 
 namespace cpc::reencrypt {
 

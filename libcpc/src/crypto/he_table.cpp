@@ -189,7 +189,8 @@ DlogTable::~DlogTable() {
 
 Result<std::shared_ptr<const DlogTable>> DlogTable::open(const std::string& cache_dir,
                                                          unsigned bits) {
-  return TableAccess::open(cache_dir, bits);
+  // The table is 2^bits × 16 bytes (32 MiB by default), built in memory when not cached.
+  return catch_alloc("discrete-log table", [&] { return TableAccess::open(cache_dir, bits); });
 }
 
 Result<std::string> DlogTable::default_cache_dir() {

@@ -5,8 +5,8 @@
 #include <sodium.h>
 
 #include "cpc/codec/hex.hpp"
-#include "cpc/io/file.hpp"
 #include "cpc/crypto/keyfile.hpp"
+#include "cpc/io/file.hpp"
 
 namespace cpc::sign {
 namespace {

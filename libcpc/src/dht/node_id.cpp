@@ -5,8 +5,8 @@
 #include <bit>
 #include <cstring>
 
-#include "cpc/dht/dht.hpp"
 #include "cpc/codec/hex.hpp"
+#include "cpc/dht/dht.hpp"
 
 namespace cpc::dht {
 

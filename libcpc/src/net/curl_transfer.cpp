@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // One libcurl transfer: options, the capped body sink and the error messages. Stateless
-// apart from the Transfer it is given; curl_init_once() is the only shared state.
+// apart from the Transfer it is given.
 #include "curl_transfer.hpp"
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 
 namespace cpc::net::detail {
 
@@ -23,8 +22,9 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 }
 
 std::string reason(CURL* easy, CURLcode code, const Transfer& t, const ClientOptions& o) {
+  const CurlApi& api = *curl();
   long os_errno = 0;
-  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+  api.easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
   switch (code) {
     case CURLE_COULDNT_CONNECT:
       if (os_errno == ECONNREFUSED || os_errno == 0) return "connection refused";
@@ -52,67 +52,64 @@ std::string reason(CURL* easy, CURLcode code, const Transfer& t, const ClientOpt
     default:
       break;
   }
-  return curl_easy_strerror(code);
+  return api.easy_strerror(code);
 }
 
 }  // namespace
 
-void curl_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 Status setup(CURL* easy, Transfer& t, const ClientOptions& options) {
+  const CurlApi& api = *curl();
   const ClientRequest& r = *t.request;
-  curl_easy_reset(easy);  // keeps the live connections
+  api.easy_reset(easy);  // keeps the live connections
   t.max_response = options.max_response;
-  curl_easy_setopt(easy, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  api.easy_setopt(easy, CURLOPT_URL, r.url.c_str());
+  api.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
   // A kept connection idle for more than 5 s is not reused but replaced: one that a
   // partition or a restarted peer silently broke would hold a request until its whole
   // timeout, where a fresh connection fails within the connect timeout.
-  curl_easy_setopt(easy, CURLOPT_MAXAGE_CONN, 5L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.timeout_ms);
-  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response));
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
+  api.easy_setopt(easy, CURLOPT_MAXAGE_CONN, 5L);
+  api.easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.timeout_ms);
+  api.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response));
+  api.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  api.easy_setopt(easy, CURLOPT_WRITEDATA, &t);
   if (r.method == "GET") {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    api.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   } else if (r.method == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    api.easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (r.method == "POST" || r.method == "PUT") {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-    if (r.method == "PUT") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PUT");
+    api.easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.data());
+    api.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    if (r.method == "PUT") api.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PUT");
   } else if (r.method == "DELETE") {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE");
+    api.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE");
   } else {
     return Status::bad_input("unsupported HTTP method " + r.method);
   }
-  curl_slist_free_all(t.headers);
+  api.slist_free_all(t.headers);
   t.headers = nullptr;
   // An empty "Expect:" stops curl from waiting for "100 Continue" before large bodies.
-  t.headers = curl_slist_append(t.headers, "Expect:");
+  t.headers = api.slist_append(t.headers, "Expect:");
   for (const auto& [name, value] : r.headers) {
-    t.headers = curl_slist_append(t.headers, (name + ": " + value).c_str());
+    t.headers = api.slist_append(t.headers, (name + ": " + value).c_str());
   }
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
+  api.easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
   return Status::ok();
 }
 
 Result<Response> finish(CURL* easy, CURLcode code, Transfer& t, const ClientOptions& options) {
+  const CurlApi& api = *curl();
   if (code != CURLE_OK) {
     return Status::io(t.request->method + " " + t.request->url + ": " +
                       reason(easy, code, t, options));
   }
   Response resp;
   long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  api.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   resp.status = static_cast<int>(status);
   char* type = nullptr;
-  curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &type);
+  api.easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &type);
   resp.content_type = type != nullptr ? type : "";
   resp.body = std::move(t.body);
   return resp;

@@ -4,16 +4,12 @@
 // one-line error. Shared by HttpClient and perform_all. A Transfer is used by one thread.
 #pragma once
 
-#include <curl/curl.h>
-
 #include <string>
 
 #include "cpc/net/http_client.hpp"
+#include "curl_api.hpp"
 
 namespace cpc::net::detail {
-
-// Initialises libcurl once per process (thread-safe).
-void curl_init_once();
 
 struct Transfer {
   const ClientRequest* request = nullptr;
@@ -25,11 +21,13 @@ struct Transfer {
   Transfer() = default;
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
-  ~Transfer() { curl_slist_free_all(headers); }
+  ~Transfer() {
+    if (headers != nullptr) curl()->slist_free_all(headers);  // loaded: it made them
+  }
 };
 
 // Resets `easy` (keeping its connection cache) and configures it for t.request.
-// REQUIRES: t.request points to a request that outlives the transfer.
+// REQUIRES: curl() is loaded (it made `easy`); t.request outlives the transfer.
 Status setup(CURL* easy, Transfer& t, const ClientOptions& options);
 
 // The Response for a transfer that ended with `code`.

@@ -3,8 +3,6 @@
 // client. Used by one thread at a time (cpc/net/http_client.hpp).
 #include "cpc/net/http_client.hpp"
 
-#include <curl/curl.h>
-
 #include "curl_transfer.hpp"
 
 namespace cpc::net {
@@ -12,23 +10,26 @@ namespace cpc::net {
 using detail::Transfer;
 
 HttpClient::HttpClient(ClientOptions options) : options_(options) {
-  detail::curl_init_once();
-  easy_ = curl_easy_init();
+  if (const detail::CurlApi* api = detail::curl()) easy_ = api->easy_init();
 }
 
 HttpClient::~HttpClient() {
-  curl_easy_cleanup(static_cast<CURL*>(easy_));
+  if (easy_ != nullptr) detail::curl()->easy_cleanup(static_cast<CURL*>(easy_));
 }
 
 Result<Response> HttpClient::perform(const ClientRequest& request) {
   CURL* easy = static_cast<CURL*>(easy_);
-  if (easy == nullptr) return Status::io(request.method + " " + request.url + ": out of memory");
+  if (easy == nullptr) {
+    return Status::io(request.method + " " + request.url + ": " +
+                      (detail::curl() == nullptr ? detail::curl_error() : "out of memory"));
+  }
+  const detail::CurlApi& api = *detail::curl();
   Transfer t;
   t.request = &request;
   CPC_RETURN_IF_ERROR(detail::setup(easy, t, options_));
-  CURLcode code = curl_easy_perform(easy);
+  CURLcode code = api.easy_perform(easy);
   long opened = 0;
-  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) {
+  if (api.easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) {
     connections_opened_ += opened;
   }
   return detail::finish(easy, code, t, options_);

@@ -3,16 +3,16 @@
 // max_parallel in flight, easy handles recycled as transfers finish so the multi handle's
 // connection cache is reused. The multi handle is the calling thread's own, kept between
 // calls (connections to peers stay open): thread-safe, not reentrant (no callback calls it).
-#include <curl/curl.h>
-
 #include <unordered_set>
 #include <vector>
 
 #include "cpc/net/http_client.hpp"
+#include "curl_api.hpp"
 #include "curl_transfer.hpp"
 
 namespace cpc::net {
 
+using detail::CurlApi;
 using detail::Transfer;
 
 namespace {
@@ -26,12 +26,16 @@ struct ThreadCurl {
   CURLM* multi = nullptr;
   std::vector<CURL*> idle;
   ThreadCurl() {
-    multi = curl_multi_init();
-    if (multi != nullptr) curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 64L);
+    if (const CurlApi* api = detail::curl()) {
+      multi = api->multi_init();
+      if (multi != nullptr) api->multi_setopt(multi, CURLMOPT_MAXCONNECTS, 64L);
+    }
   }
   ~ThreadCurl() {
-    for (CURL* easy : idle) curl_easy_cleanup(easy);
-    if (multi != nullptr) curl_multi_cleanup(multi);
+    if (multi == nullptr) return;  // then libcurl made no handle either
+    const CurlApi& api = *detail::curl();
+    for (CURL* easy : idle) api.easy_cleanup(easy);
+    api.multi_cleanup(multi);
   }
   ThreadCurl(const ThreadCurl&) = delete;
   ThreadCurl& operator=(const ThreadCurl&) = delete;
@@ -46,7 +50,6 @@ ThreadCurl& thread_curl() {
 
 std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requests,
                                           std::size_t max_parallel, const ClientOptions& options) {
-  detail::curl_init_once();
   const std::size_t n = requests.size();
   std::vector<Result<Response>> results(n, Result<Response>(Status::io("not performed")));
   std::vector<bool> done(n, false);
@@ -56,6 +59,12 @@ std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requ
     done[i] = true;
   };
   if (max_parallel == 0) max_parallel = 1;
+  const CurlApi* loaded = detail::curl();
+  if (loaded == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) fail(i, detail::curl_error());
+    return results;
+  }
+  const CurlApi& api = *loaded;
   ThreadCurl& tc = thread_curl();
   CURLM* multi = tc.multi;
   std::vector<CURL*>& idle = tc.idle;  // finished handles, ready for the next request
@@ -65,7 +74,7 @@ std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requ
   while (!broken && (next < n || !active.empty())) {
     while (next < n && active.size() < max_parallel) {
       const std::size_t i = next++;
-      CURL* easy = idle.empty() ? curl_easy_init() : idle.back();
+      CURL* easy = idle.empty() ? api.easy_init() : idle.back();
       if (!idle.empty()) idle.pop_back();
       if (easy == nullptr) {
         fail(i, "out of memory");
@@ -78,37 +87,37 @@ std::vector<Result<Response>> perform_all(const std::vector<ClientRequest>& requ
         idle.push_back(easy);
         continue;
       }
-      curl_easy_setopt(easy, CURLOPT_PRIVATE, reinterpret_cast<char*>(i));
-      curl_multi_add_handle(multi, easy);
+      api.easy_setopt(easy, CURLOPT_PRIVATE, reinterpret_cast<char*>(i));
+      api.multi_add_handle(multi, easy);
       active.insert(easy);
     }
     int running = 0;
-    if (curl_multi_perform(multi, &running) != CURLM_OK) broken = true;
+    if (api.multi_perform(multi, &running) != CURLM_OK) broken = true;
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+    while (CURLMsg* msg = api.multi_info_read(multi, &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
       CURL* easy = msg->easy_handle;
       CURLcode code = msg->data.result;  // read before the handle is removed
       char* priv = nullptr;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+      api.easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
       const auto i = reinterpret_cast<std::size_t>(priv);
       results[i] = detail::finish(easy, code, transfers[i], options);
       done[i] = true;
-      curl_multi_remove_handle(multi, easy);
+      api.multi_remove_handle(multi, easy);
       active.erase(easy);
       idle.push_back(easy);
     }
     if (!broken && !active.empty() &&
-        curl_multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) {
+        api.multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) {
       broken = true;
     }
   }
   for (CURL* easy : active) {  // only after a curl multi error
-    curl_multi_remove_handle(multi, easy);
-    curl_easy_cleanup(easy);
+    api.multi_remove_handle(multi, easy);
+    api.easy_cleanup(easy);
   }
   while (idle.size() > 16) {  // a large batch's handles are not all kept
-    curl_easy_cleanup(idle.back());
+    api.easy_cleanup(idle.back());
     idle.pop_back();
   }
   for (std::size_t i = 0; i < n; ++i) {

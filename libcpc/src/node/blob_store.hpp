@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "cpc/codec/cid.hpp"
-#include "cpc/wire/record.hpp"
 #include "cpc/status.hpp"
 #include "cpc/store/lmdb_env.hpp"
+#include "cpc/wire/record.hpp"
 
 namespace cpc::node {
 

@@ -20,8 +20,8 @@
 
 #include "cpc/chain/consensus.hpp"
 #include "lmdb_state_store.hpp"
-#include "proxy.hpp"
 #include "node_impl.hpp"
+#include "proxy.hpp"
 
 namespace cpc::node {
 

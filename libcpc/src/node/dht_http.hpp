@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
+#include "cpc/codec/json.hpp"
 #include "cpc/dht/dht.hpp"
 #include "cpc/net/http_client.hpp"
-#include "cpc/codec/json.hpp"
 
 namespace cpc::dht {
 

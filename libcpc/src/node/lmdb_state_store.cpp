@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The chain's LMDB StateStore (libcpc/src/node/lmdb_state_store.hpp): one write transaction per block.
+// The chain's LMDB StateStore (libcpc/src/node/lmdb_state_store.hpp): one write transaction per
+// block.
 #include "lmdb_state_store.hpp"
 
 #include <sys/stat.h>

@@ -12,12 +12,12 @@
 
 #include "chain_node.hpp"
 #include "cpc/chain/genesis.hpp"
-#include "cpc/node/genesis_file.hpp"
 #include "cpc/codec/hex.hpp"
-#include "cpc/io/file.hpp"
+#include "cpc/codec/unixfs.hpp"
 #include "cpc/crypto/keyfile.hpp"
 #include "cpc/crypto/keys.hpp"
-#include "cpc/codec/unixfs.hpp"
+#include "cpc/io/file.hpp"
+#include "cpc/node/genesis_file.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {

@@ -23,11 +23,11 @@
 #include <nlohmann/json.hpp>
 
 #include "blob_store.hpp"
+#include "cpc/codec/unixfs.hpp"
 #include "cpc/dht/dht.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/http_server.hpp"
 #include "cpc/node/node.hpp"
-#include "cpc/codec/unixfs.hpp"
 #include "metrics.hpp"
 
 namespace cpc::node {

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cpc/codec/cid.hpp"
-#include "cpc/crypto/he.hpp"
 #include "cpc/codec/json.hpp"
+#include "cpc/crypto/he.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {

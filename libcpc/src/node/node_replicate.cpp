@@ -8,11 +8,11 @@
 #include <optional>
 
 #include "chain_node.hpp"
-#include "cpc/dht/dht.hpp"
-#include "dht_http.hpp"
-#include "cpc/io/file.hpp"
 #include "cpc/codec/json.hpp"
+#include "cpc/dht/dht.hpp"
+#include "cpc/io/file.hpp"
 #include "cpc/io/log.hpp"
+#include "dht_http.hpp"
 #include "node_impl.hpp"
 
 namespace cpc::node {

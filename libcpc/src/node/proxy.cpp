@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "cpc/codec/hex.hpp"
-#include "cpc/dht/dht.hpp"
 #include "cpc/codec/unixfs.hpp"
+#include "cpc/dht/dht.hpp"
 
 namespace cpc::proxy {
 

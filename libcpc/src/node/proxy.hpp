@@ -24,9 +24,9 @@
 
 #include "cpc/chain/state.hpp"
 #include "cpc/codec/cid.hpp"
-#include "cpc/net/http.hpp"
 #include "cpc/crypto/keys.hpp"
 #include "cpc/crypto/seal.hpp"
+#include "cpc/net/http.hpp"
 #include "cpc/wire/share.hpp"
 
 namespace cpc::proxy {

@@ -12,8 +12,8 @@
 #include "cpc/codec/cid.hpp"
 #include "cpc/codec/hex.hpp"
 #include "cpc/codec/json.hpp"
-#include "cpc/dht/dht.hpp"
 #include "cpc/crypto/seal.hpp"
+#include "cpc/dht/dht.hpp"
 
 namespace cpc::share {
 

@@ -15,9 +15,9 @@
 #include <string>
 
 #include "cpc/chain/tx.hpp"
-#include "cpc/net/http.hpp"
 #include "cpc/codec/json.hpp"
 #include "cpc/crypto/keys.hpp"
+#include "cpc/net/http.hpp"
 #include "cpc/status.hpp"
 
 namespace cpc::client {

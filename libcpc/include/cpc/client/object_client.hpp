@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "cpc/codec/cid.hpp"
-#include "cpc/status.hpp"
 #include "cpc/codec/unixfs.hpp"
+#include "cpc/status.hpp"
 
 namespace cpc::client {
 

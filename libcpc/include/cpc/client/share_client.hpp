@@ -21,8 +21,8 @@
 
 #include "cpc/codec/cid.hpp"
 #include "cpc/crypto/keys.hpp"
-#include "cpc/wire/share.hpp"
 #include "cpc/status.hpp"
+#include "cpc/wire/share.hpp"
 
 namespace cpc::client {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Standard base64 (RFC 4648 §4, with padding): the encoding of bulk bytes in records
-// (docs/architecture.md §3). Table-driven and fast (bulk data of sealed streams passes through here at
-// GB/s); it is not constant-time, so it is never used on secret material in the clear.
-// Decoding is strict: padding required, no whitespace, no non-zero trailing bits, so each
-// byte string has exactly one encoding.
+// (docs/architecture.md §3). Table-driven and fast (bulk data of sealed streams passes through here
+// at GB/s); it is not constant-time, so it is never used on secret material in the clear. Decoding
+// is strict: padding required, no whitespace, no non-zero trailing bits, so each byte string has
+// exactly one encoding.
 //
 // Thread safety: pure functions.
 #pragma once

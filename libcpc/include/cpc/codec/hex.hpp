@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lowercase hexadecimal, the encoding of keys, hashes and signatures in every record
-// (docs/architecture.md §3). Decoding is strict: even length, [0-9a-f] only (uppercase is rejected so
-// that each value has exactly one spelling), and optionally an exact decoded length.
+// (docs/architecture.md §3). Decoding is strict: even length, [0-9a-f] only (uppercase is rejected
+// so that each value has exactly one spelling), and optionally an exact decoded length.
 //
 // Thread safety: pure functions.
 #pragma once

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Line-at-a-time I/O for NDJSON streams, the input and output of every tool (docs/architecture.md §2).
-// LineReader hands out the lines of a file descriptor as views into one large buffer, so a
+// Line-at-a-time I/O for NDJSON streams, the input and output of every tool (docs/architecture.md
+// §2). LineReader hands out the lines of a file descriptor as views into one large buffer, so a
 // gigabyte stream of ~90 KB records costs one read(2) per MiB and no copy per line;
 // LineWriter batches small writes into one write(2). Neither parses JSON: pair them with
 // json::parse and json::canonicalize_append.

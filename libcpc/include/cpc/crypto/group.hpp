@@ -5,8 +5,8 @@
 // identity (for points) and values >= L (for scalars), so code holding a Point or Scalar
 // never re-checks it.
 //
-// Costs (docs/architecture.md §7): a variable-base multiplication ~43 µs, a base multiplication ~15 µs,
-// an addition ~12 µs through the byte API; scalar arithmetic is nearly free. Prefer scalar
+// Costs (docs/architecture.md §7): a variable-base multiplication ~43 µs, a base multiplication ~15
+// µs, an addition ~12 µs through the byte API; scalar arithmetic is nearly free. Prefer scalar
 // arithmetic wherever the maths allows.
 //
 // Thread safety: values and pure functions.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// File input and output with the guarantees the tools promise (docs/architecture.md §2, docs/cli.md):
-// outputs are written atomically (a temporary file in the target's directory, fsync'ed and
-// renamed over the target only on commit(), removed otherwise, so a failed run never leaves
-// a half-written file); secret key files are created 0600 and refused when group- or
+// File input and output with the guarantees the tools promise (docs/architecture.md §2,
+// docs/cli.md): outputs are written atomically (a temporary file in the target's directory,
+// fsync'ed and renamed over the target only on commit(), removed otherwise, so a failed run never
+// leaves a half-written file); secret key files are created 0600 and refused when group- or
 // world-readable; reads are bounded.
 //
 // Thread safety: an OutputFile belongs to one thread.

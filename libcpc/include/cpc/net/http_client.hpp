@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // cpc::net::HttpClient — the node's and the tools' HTTP/1.1 client, on libcurl. One client
 // keeps one connection cache, so consecutive requests to the same peer reuse a TCP
-// connection (node-to-node traffic, docs/architecture.md §5). perform_all() runs a batch of requests
-// in parallel over curl's multi interface: the DHT's α = 3 lookups and chunk transfers.
+// connection (node-to-node traffic, docs/architecture.md §5). perform_all() runs a batch of
+// requests in parallel over curl's multi interface: the DHT's α = 3 lookups and chunk transfers.
 //
 // A transport failure is an error (kIo, one line: "GET http://127.0.0.1:7400/v1/x:
 // connection refused"); any HTTP status, 4xx and 5xx included, is a successful Response

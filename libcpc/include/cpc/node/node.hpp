@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc::node::Node — a running storage peer (docs/architecture.md §5, docs/node-api.md): the HTTP API
-// over a BlobStore, a Kademlia DHT peer that replicates every block and record on its key's
+// cpc::node::Node — a running storage peer (docs/architecture.md §5, docs/node-api.md): the HTTP
+// API over a BlobStore, a Kademlia DHT peer that replicates every block and record on its key's
 // replica set, and the background threads that keep that replication up (bucket refresh,
 // repair). cpc-node is a thin shell around start() and stop().
 //

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// cpc::store — the node's persistent state: one LMDB environment per node (docs/architecture.md §5),
-// holding named tables of byte keys to byte values, read through snapshot transactions and
+// cpc::store — the node's persistent state: one LMDB environment per node (docs/architecture.md
+// §5), holding named tables of byte keys to byte values, read through snapshot transactions and
 // written through a single writer at a time.
 //
 // Durability. The environment is opened with LMDB's default synchronous commit (neither

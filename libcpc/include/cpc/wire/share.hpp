@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The wire records of sharing (docs/sharing.md §2–§4, docs/node-api.md §11), shared by the
-// proxy (libcpc/src/node/proxy.hpp) and the clients (cpc/client/share_client.hpp): the signed re-encryption
-// request and its answer, the list of proxies a node offers, the live grants of a grantee,
-// and the kfrag of one proxy sealed to its node key (and opened again in secure memory).
+// proxy (libcpc/src/node/proxy.hpp) and the clients (cpc/client/share_client.hpp): the signed
+// re-encryption request and its answer, the list of proxies a node offers, the live grants of a
+// grantee, and the kfrag of one proxy sealed to its node key (and opened again in secure memory).
 //
 // Errors: kBadInput for malformed records (the message names the member); kRefused when a
 // sealed kfrag does not open with the given key.
