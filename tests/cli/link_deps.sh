@@ -30,5 +30,20 @@ done
 expect 3 "cpc-get, nothing listening" -- cpc-get --node http://127.0.0.1:9 bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy
 grep -q "connection refused" err.txt || fail "cpc-get did not reach libcurl: $(cat err.txt)"
 
+# A libcurl that cannot be used (here a stand-in libcurl.so.4 without its functions, found
+# first through LD_LIBRARY_PATH) is a clear exit 3, never a crash.
+if command -v cc > /dev/null; then
+  mkdir stub
+  echo 'int cpc_stub_libcurl;' > stub/stub.c
+  cc -shared -fPIC -o stub/libcurl.so.4 stub/stub.c
+  run env LD_LIBRARY_PATH="$PWD/stub" cpc-get --node http://127.0.0.1:9 bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy
+  [ "$RC" = 3 ] || fail "stub libcurl: exit $RC, want 3: $(cat err.txt)"
+  grep -q "^cpc-get: .*libcurl.so.4 lacks curl_" err.txt || fail "stub libcurl: $(cat err.txt)"
+  run env LD_LIBRARY_PATH="$PWD/stub" cpc-node --data-dir "$PWD/nodedir" --listen 127.0.0.1:0
+  [ "$RC" = 3 ] || fail "cpc-node with a stub libcurl: exit $RC, want 3: $(cat err.txt)"
+  grep -q "^cpc-node: .*libcurl.so.4 lacks curl_" err.txt || fail "cpc-node, stub libcurl: $(cat err.txt)"
+  [ ! -e nodedir ] || fail "cpc-node made its data directory before finding libcurl missing"
+fi
+
 [ "$FAILS" = 0 ] || exit 1
 echo "link_deps: ok"

@@ -6,13 +6,15 @@
 // that failed ("signature does not verify (signer 3f2a…)").
 //
 // No exception crosses the libcpc boundary on a path libcpc controls: it throws none of
-// its own; a failed secure allocation (sodium_malloc, Argon2id's memory) is kIo; inputs are
-// bounded before they are buffered (a record line, a request body, a response); and the
-// entry points that allocate large buffers turn std::bad_alloc into kIo with catch_alloc()
-// (the discrete-log table). What remains is std::bad_alloc from a small allocation in the
-// standard library once the process has run out of memory: the node's HTTP handlers answer
-// it with 500, its background threads log it (the chain's halt the chain), and every tool's
-// main() turns it into one line and exit 3 (tools/tool_common.hpp).
+// its own; a failed secure allocation (sodium_malloc, Argon2id's memory) is kIo; a thread
+// the system refuses (std::system_error) is kIo or work done on the calling thread instead;
+// inputs are bounded before they are buffered (a record line, a request body, a response);
+// and the entry points that allocate large buffers turn std::bad_alloc into kIo with
+// catch_alloc() (the discrete-log table). What remains is std::bad_alloc from a small
+// allocation in the standard library once the process has run out of memory: the node's
+// HTTP handlers answer it with 500, its background threads log it (the chain's halt the
+// chain), libcpc's helper threads hand it back as kIo, and every tool's main() turns it
+// into one line and exit 3 (tools/tool_common.hpp).
 //
 // Thread safety: values; safe to copy and move between threads.
 #pragma once

@@ -247,16 +247,24 @@ Status Summer::add_records(std::span<const std::string_view> records, std::size_
   // Two threads for a batch worth it: records[0, half) here, [half, n) on a helper thread.
   std::size_t half = records.size();
   std::thread helper;
+  bool helper_ok = true;  // an exception must not leave the helper thread (std::terminate)
   if (records.size() >= kParallelRecords && std::thread::hardware_concurrency() > 1) {
     half = records.size() / 2;
     try {
-      helper = std::thread([&] { prepare(records.subspan(half), prepared.data() + half, second); });
+      helper = std::thread([&] {
+        try {
+          prepare(records.subspan(half), prepared.data() + half, second);
+        } catch (...) {
+          helper_ok = false;
+        }
+      });
     } catch (const std::system_error&) {
       half = records.size();  // no thread to be had: all of it here
     }
   }
   prepare(records.first(half), prepared.data(), first);
   if (helper.joinable()) helper.join();
+  if (!helper_ok) return Status::io("out of memory (homomorphic sum)");
   // In order, as a chain of add_record: the first failing record's error, and nothing of
   // this batch added then.
   State saved = *s_;
@@ -311,16 +319,24 @@ Status Summer::add(std::span<const Ciphertext> cts, std::size_t& failed) {
   Partial first, second;
   std::size_t half = cts.size();
   std::thread helper;
+  bool helper_ok = true;
   if (cts.size() >= kParallelRecords && std::thread::hardware_concurrency() > 1) {
     half = cts.size() / 2;
     try {
-      helper = std::thread([&] { partial(cts.subspan(half), second); });
+      helper = std::thread([&] {
+        try {
+          partial(cts.subspan(half), second);
+        } catch (...) {
+          helper_ok = false;
+        }
+      });
     } catch (const std::system_error&) {
       half = cts.size();
     }
   }
   partial(cts.first(half), first);
   if (helper.joinable()) helper.join();
+  if (!helper_ok) return Status::io("out of memory (homomorphic sum)");
   *s_ = next;
   s_->accumulate(first.c1, first.c2);
   s_->accumulate(second.c1, second.c2);

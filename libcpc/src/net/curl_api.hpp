@@ -36,8 +36,12 @@ struct CurlApi {
   decltype(&::curl_multi_poll) multi_poll;
 };
 
-// libcurl, loaded and globally initialised once per process; nullptr when it cannot be
-// loaded, and then curl_error() says why ("cannot load libcurl.so.4: …").
+// libcurl (7.85.0 or later), loaded and globally initialised once per process; nullptr
+// when it cannot be loaded, and then curl_error() says why ("cannot load libcurl.so.4: …").
+//
+// CURL_DISABLE_TYPECHECK turns off GCC's checks of easy_setopt's and easy_getinfo's
+// variadic arguments: every call passes `long` for long options, `curl_off_t` for _LARGE
+// ones, pointers for the rest, as libcurl's documentation of each option says.
 const CurlApi* curl();
 const std::string& curl_error();
 

@@ -64,7 +64,9 @@ Status setup(CURL* easy, Transfer& t, const ClientOptions& options) {
   t.max_response = options.max_response;
   api.easy_setopt(easy, CURLOPT_URL, r.url.c_str());
   api.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  api.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (api.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+    return Status::io("libcurl refuses to limit requests to http and https");
+  }
   api.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
   // A kept connection idle for more than 5 s is not reused but replaced: one that a
   // partition or a restarted peer silently broke would hold a request until its whole

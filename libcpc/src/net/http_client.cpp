@@ -9,6 +9,10 @@ namespace cpc::net {
 
 using detail::Transfer;
 
+Status load_http_client() {
+  return detail::curl() != nullptr ? Status::ok() : Status::io(detail::curl_error());
+}
+
 HttpClient::HttpClient(ClientOptions options) : options_(options) {
   if (const detail::CurlApi* api = detail::curl()) easy_ = api->easy_init();
 }

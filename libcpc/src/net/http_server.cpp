@@ -24,6 +24,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 namespace cpc::net {
@@ -37,8 +38,15 @@ class BlockingPool {
   struct Job {
     std::function<void()> run, drop;
   };
+  // Throws std::system_error when a thread cannot be created (after joining those that were).
   explicit BlockingPool(unsigned threads) {
-    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+    threads_.reserve(threads);
+    try {
+      for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+    } catch (...) {
+      stop();
+      throw;
+    }
   }
   ~BlockingPool() { stop(); }
   void submit(Job job) {
@@ -306,8 +314,14 @@ Status HttpServer::start(const std::string& listen) {
   for (const auto& r : routes_) any_blocking = any_blocking || r.blocking;
   ctx_ = std::make_unique<Ctx>(Ctx{&options_, &routes_, nullptr});
   if (any_blocking) {
-    ctx_->pool = std::make_unique<detail::BlockingPool>(
-        options_.blocking_threads > 0 ? options_.blocking_threads : 1);
+    try {
+      ctx_->pool = std::make_unique<detail::BlockingPool>(
+          options_.blocking_threads > 0 ? options_.blocking_threads : 1);
+    } catch (const std::system_error& e) {
+      ::close(fd);
+      ctx_.reset();
+      return Status::io(std::string("cannot start the server's threads: ") + e.what());
+    }
   }
   daemon_ = MHD_start_daemon(
       static_cast<unsigned>(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL) |

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <system_error>
 
 #include "cpc/chain/verify.hpp"
 #include "cpc/codec/hex.hpp"
@@ -115,7 +116,7 @@ ChainNode::~ChainNode() {
   stop();
 }
 
-void ChainNode::start() {
+Status ChainNode::start() {
   // No exception leaves libcpc, not even from a thread: one that escapes a loop (an
   // allocation failure, most likely) halts the chain with a log line and the node keeps
   // serving, instead of std::terminate ending the process.
@@ -123,17 +124,35 @@ void ChainNode::start() {
     return std::thread([this, name, loop] {
       try {
         (this->*loop)();
-      } catch (const std::exception& e) {
-        const std::string why = std::string(name) + ": " + e.what();
-        log::error("chain halted", {{"reason", why}}, "chain halted: " + why);
-        std::lock_guard lock(mu_);
-        halted_ = true;
+      } catch (...) {
+        {
+          std::lock_guard lock(mu_);  // first, in case logging cannot allocate either
+          halted_ = true;
+        }
+        try {
+          std::string why = name;
+          try {
+            throw;
+          } catch (const std::exception& e) {
+            why += std::string(": ") + e.what();
+          } catch (...) {
+          }
+          log::error("chain halted", {{"reason", why}}, "chain halted: " + why);
+        } catch (...) {
+        }
       }
     });
   };
-  threads_.push_back(guarded("engine", &ChainNode::engine_loop));
-  threads_.push_back(guarded("gossip", &ChainNode::gossip_loop));
-  threads_.push_back(guarded("sync", &ChainNode::sync_loop));
+  try {
+    threads_.reserve(3);  // a push_back that throws must not drop a running thread
+    threads_.push_back(guarded("engine", &ChainNode::engine_loop));
+    threads_.push_back(guarded("gossip", &ChainNode::gossip_loop));
+    threads_.push_back(guarded("sync", &ChainNode::sync_loop));
+  } catch (const std::system_error& e) {
+    stop();  // joins the threads that did start
+    return Status::io(std::string("cannot start the chain's threads: ") + e.what());
+  }
+  return Status::ok();
 }
 
 void ChainNode::stop() {

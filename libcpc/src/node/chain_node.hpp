@@ -33,8 +33,8 @@ class ChainNode {
                                                  keys::SecretKey key);
   ~ChainNode();
   void add_routes(const RouteAdder& add);
-  void start();  // the engine, gossip and sync threads
-  void stop();   // idempotent
+  Status start();  // the engine, gossip and sync threads; kIo when they cannot be created
+  void stop();     // idempotent
   // Re-encryption requests answered so far (docs/sharing.md §3): 200s, and the others.
 
   // What GET /metrics reports of the chain.

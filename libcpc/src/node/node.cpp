@@ -3,8 +3,11 @@
 // directory, the node key (created 0600 on first start) and id, the store, the server.
 #include "cpc/node/node.hpp"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -27,6 +30,37 @@ std::string hex_id(const Key& k) {
 }
 
 namespace {
+
+// Takes DATA_DIR/lock (docs/node-api.md §8): an exclusive flock held until the process
+// ends, with the holder's PID and listen address written into the file for the next one.
+Result<int> lock_data_dir(const std::string& dir, const std::string& listen) {
+  const std::string path = dir + "/lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::io("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    char buf[256] = {};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    ::close(fd);
+    if (err != EWOULDBLOCK) return Status::io("cannot lock " + path + ": " + std::strerror(err));
+    std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    const auto space = holder.find(' ');
+    std::string who = "another cpc-node";
+    if (space != std::string::npos) {
+      who +=
+          " (pid " + holder.substr(0, space) + ", listening on " + holder.substr(space + 1) + ")";
+    }
+    return Status::io("data directory " + dir + " is in use by " + who);
+  }
+  const std::string me = std::to_string(::getpid()) + " " + listen + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status::io("cannot write " + path + ": " + std::strerror(err));
+  }
+  return fd;
+}
 
 Status make_dir(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -118,7 +152,11 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   if (options.connection_timeout.count() < 1 || options.connection_timeout.count() > 86400) {
     return Status::bad_input("--connection-timeout must be 1s to 24h");
   }
+  CPC_RETURN_IF_ERROR(net::load_http_client());  // node-to-node traffic needs it
   CPC_RETURN_IF_ERROR(make_dir(options.data_dir));
+  auto lock_fd = lock_data_dir(options.data_dir, options.listen);
+  CPC_RETURN_IF_ERROR(lock_fd);
+  DataDirLock lock(*lock_fd);  // released on any failure below
   const std::string key_path =
       options.key_path.empty() ? options.data_dir + "/node.key" : options.key_path;
   auto sk = load_or_create_key(key_path);
@@ -127,6 +165,7 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   auto genesis = load_genesis(options, *sk, &store_genesis);
   CPC_RETURN_IF_ERROR(genesis);
   auto impl = std::make_unique<NodeImpl>(options);
+  impl->data_dir_lock = std::move(lock);
   impl->id = dht::node_id(sk->public_key().sign);
   auto st = BlobStore::open(options.data_dir + "/store");
   CPC_RETURN_IF_ERROR(st);
@@ -142,7 +181,7 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   CPC_RETURN_IF_ERROR(impl->server.start(options.listen));
   impl->url = advertised_url(options.listen, impl->server.port());
   CPC_RETURN_IF_ERROR(impl->start_network());
-  impl->chain->start();
+  CPC_RETURN_IF_ERROR(impl->chain->start());
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
 

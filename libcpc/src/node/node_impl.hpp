@@ -18,7 +18,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -55,9 +58,32 @@ using RouteAdder = std::function<void(const char*, const char*, const char*, boo
 
 class ChainNode;  // chain_node.hpp
 
+// The open descriptor of DATA_DIR/lock (docs/node-api.md §8); closing it ends the flock.
+class DataDirLock {
+ public:
+  DataDirLock() = default;
+  explicit DataDirLock(int fd) : fd_(fd) {}
+  DataDirLock(DataDirLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  DataDirLock& operator=(DataDirLock&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  DataDirLock(const DataDirLock&) = delete;
+  DataDirLock& operator=(const DataDirLock&) = delete;
+  ~DataDirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 class NodeImpl {
  public:
   NodeOptions options;
+  // Declared first, destroyed last: the data directory stays locked until the store and the
+  // chain are closed.
+  DataDirLock data_dir_lock;
   Key id{};
   std::string url;
   std::unique_ptr<BlobStore> store;

@@ -6,6 +6,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <system_error>
 
 #include "chain_node.hpp"
 #include "cpc/codec/json.hpp"
@@ -166,26 +167,31 @@ Status NodeImpl::start_network() {
     });
   };
   network_ready = true;
-  background_.push_back(loop(options.refresh_interval, [this] { dht_->dht.refresh(); }));
-  // Every 2 s: save the peers when they changed. Known nodes missing from the routing
-  // table — dropped after failed requests, as during a partition or a restart — are knocked
-  // on again: every 2 s when alone, every 10 s otherwise. Without this, the two sides of a
-  // healed partition, having dropped each other, stayed apart (a fault run found it).
-  background_.push_back(loop(std::chrono::seconds(2), [this, tick = 0]() mutable {
-    const bool alone = dht_->dht.table().size() == 0;
-    if (alone || ++tick % 5 == 0) {
-      std::vector<dht::Contact> missing;
-      {
-        std::lock_guard lock(peers_mu_);
-        for (const auto& [pid, purl] : known_) {
-          if (!dht_->dht.table().contains(pid)) missing.push_back({pid, purl});
+  try {
+    background_.reserve(3);  // a push_back that throws must not drop a running thread
+    background_.push_back(loop(options.refresh_interval, [this] { dht_->dht.refresh(); }));
+    // Every 2 s: save the peers when they changed. Known nodes missing from the routing
+    // table — dropped after failed requests, as during a partition or a restart — are knocked
+    // on again: every 2 s when alone, every 10 s otherwise. Without this, the two sides of a
+    // healed partition, having dropped each other, stayed apart (a fault run found it).
+    background_.push_back(loop(std::chrono::seconds(2), [this, tick = 0]() mutable {
+      const bool alone = dht_->dht.table().size() == 0;
+      if (alone || ++tick % 5 == 0) {
+        std::vector<dht::Contact> missing;
+        {
+          std::lock_guard lock(peers_mu_);
+          for (const auto& [pid, purl] : known_) {
+            if (!dht_->dht.table().contains(pid)) missing.push_back({pid, purl});
+          }
         }
+        if (!missing.empty()) (void)dht_->dht.bootstrap(missing);
       }
-      if (!missing.empty()) (void)dht_->dht.bootstrap(missing);
-    }
-    save_peers();
-  }));
-  background_.push_back(loop(options.repair_interval, [this] { repair_once(); }));
+      save_peers();
+    }));
+    background_.push_back(loop(options.repair_interval, [this] { repair_once(); }));
+  } catch (const std::system_error& e) {
+    return Status::io(std::string("cannot start the node's background threads: ") + e.what());
+  }
   return Status::ok();
 }
 
@@ -204,6 +210,7 @@ void NodeImpl::stop() {
   save_peers();  // after the loop that also saves them has ended
   chain.reset();
   store.reset();
+  data_dir_lock = DataDirLock();  // everything is closed: another node may take the directory
 }
 
 std::vector<Peer> NodeImpl::all_peers() {

@@ -22,6 +22,10 @@
 
 namespace cpc {
 
+namespace keys {
+class SecretKey;
+}
+
 class SecretBytes {
  public:
   SecretBytes() = default;
@@ -34,13 +38,7 @@ class SecretBytes {
     }
     return b;
   }
-  // The same without the Status: empty() when sodium_malloc failed. For members whose owner
-  // checks empty() before handing itself out (keys::SecretKey).
-  explicit SecretBytes(std::size_t size) noexcept
-      : data_(static_cast<std::uint8_t*>(sodium_malloc(size == 0 ? 1 : size))),
-        size_(data_ == nullptr ? 0 : size) {
-    if (data_ != nullptr) sodium_memzero(data_, size_);
-  }
+
   ~SecretBytes() {
     if (data_ != nullptr) sodium_free(data_);
   }
@@ -65,6 +63,14 @@ class SecretBytes {
   bool empty() const { return data_ == nullptr; }
 
  private:
+  friend class keys::SecretKey;  // a member, checked with empty() before it is handed out
+  // empty() when sodium_malloc failed.
+  explicit SecretBytes(std::size_t size) noexcept
+      : data_(static_cast<std::uint8_t*>(sodium_malloc(size == 0 ? 1 : size))),
+        size_(data_ == nullptr ? 0 : size) {
+    if (data_ != nullptr) sodium_memzero(data_, size_);
+  }
+
   std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
 };

@@ -25,6 +25,10 @@
 
 namespace cpc::net {
 
+// Loads libcurl now (it is otherwise loaded by the first request): kIo naming what is
+// missing when it cannot be, for a program that should not start without it (cpc-node).
+Status load_http_client();
+
 struct ClientOptions {
   long connect_timeout_ms = 2000;        // TCP connect
   long timeout_ms = 10000;               // whole request, connect included
