@@ -45,6 +45,9 @@ Result<int> lock_data_dir(const std::string& dir, const std::string& listen) {
     if (err != EWOULDBLOCK) return Status::io("cannot lock " + path + ": " + std::strerror(err));
     std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    for (char& c : holder) {
+      if (static_cast<unsigned char>(c) < 0x20) c = '?';  // the error stays one line
+    }
     const auto space = holder.find(' ');
     std::string who = "another cpc-node";
     if (space != std::string::npos) {
