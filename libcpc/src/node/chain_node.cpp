@@ -120,26 +120,26 @@ Status ChainNode::start() {
   // No exception leaves libcpc, not even from a thread: one that escapes a loop (an
   // allocation failure, most likely) halts the chain with a log line and the node keeps
   // serving, instead of std::terminate ending the process.
-  auto guarded = [this](const char* name, void (ChainNode::*loop)()) {
-    return std::thread([this, name, loop] {
+  // Marks the chain halted first (logging may fail to allocate too), then says why.
+  auto halt = [this](const char* name, const char* what) noexcept {
+    {
+      std::lock_guard lock(mu_);
+      halted_ = true;
+    }
+    try {
+      const std::string why = std::string(name) + ": " + what;
+      log::error("chain halted", {{"reason", why}}, "chain halted: " + why);
+    } catch (...) {
+    }
+  };
+  auto guarded = [this, halt](const char* name, void (ChainNode::*loop)()) {
+    return std::thread([this, halt, name, loop] {
       try {
         (this->*loop)();
+      } catch (const std::exception& e) {
+        halt(name, e.what());
       } catch (...) {
-        {
-          std::lock_guard lock(mu_);  // first, in case logging cannot allocate either
-          halted_ = true;
-        }
-        try {
-          std::string why = name;
-          try {
-            throw;
-          } catch (const std::exception& e) {
-            why += std::string(": ") + e.what();
-          } catch (...) {
-          }
-          log::error("chain halted", {{"reason", why}}, "chain halted: " + why);
-        } catch (...) {
-        }
+        halt(name, "unknown exception");
       }
     });
   };
