@@ -63,7 +63,16 @@ static int run(int argc, char** argv) {
   app.add_option("--bootstrap", o.bootstrap, "URL of a node of the network to join (repeatable)");
   app.add_option("--replication", o.replication, "Copies of every block (default 3)");
   app.add_option("--genesis", o.genesis,
-                 "Genesis file of the chain (default: a single-validator genesis of the node key)");
+                 "Genesis file of the chain (default: the --bootstrap network's, else a "
+                 "single-validator genesis of the node key)");
+  app.add_option("--genesis-hash", o.genesis_hash,
+                 "Run only the chain whose genesis hashes to this (64 hex); with --bootstrap "
+                 "and no genesis of its own, the node adopts the network's genesis")
+      ->check([](const std::string& h) {
+        return h.size() == 64 && h.find_first_not_of("0123456789abcdef") == std::string::npos
+                   ? std::string()
+                   : std::string("must be 64 lowercase hex digits");
+      });
   app.add_option("--repair-interval", repair, "Period of the replica repair (default 30s)");
   std::string conn_timeout = "30s";
   app.add_option("--max-body", o.max_body,

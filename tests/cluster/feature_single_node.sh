@@ -83,10 +83,15 @@ dagpb=bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi
 [ "$(code -X PUT --data-binary 'not protobuf' "$URL/v1/blobs/$dagpb")" = 400 ] || fail "bad dag-pb not 400"
 head -c $((3 << 20)) /dev/zero > big.bin
 [ "$(code -X PUT -H 'Content-Type: application/octet-stream' --data-binary @big.bin "$URL/v1/blobs/$raw")" = 413 ] || fail "oversized body not 413"
+# Node-to-node routes take only signed requests (docs/peer-auth.md): unsigned ones, and
+# ones with the sender headers of old, are refused before their body is read.
 for body in '{' '[]' '{"target":"zz"}' '{"target":"00","from":{"id":1}}' "$(head -c 5000 /dev/zero | tr '\0' '[')"; do
   c=$(code -X POST --data-binary "$body" "$URL/v1/dht/find_node")
-  [ "$c" = 400 ] || fail "malformed find_node body '${body:0:20}': $c"
+  [ "$c" = 401 ] || fail "unsigned find_node body '${body:0:20}': $c"
 done
+c=$(code -X POST -H "X-Cpc-From-Id: $(printf '%064d' 0)" -H 'X-Cpc-From-Url: http://127.0.0.1:1' \
+  --data-binary 'x' "$URL/v1/dht/store/$raw")
+[ "$c" = 401 ] || fail "store with forged sender headers: $c"
 [ "$(code -X PUT --data-binary '{"type":"cpc/record"}' "$URL/v1/records/$(printf '%064d' 0)")" = 400 ] || fail "bad record not 400"
 # 300 idle connections, then a normal request.
 python3 - "$port" << 'PY' &

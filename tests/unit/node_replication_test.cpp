@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@
 #include "cpc/net/http_server.hpp"
 #include "cpc/node/node.hpp"
 #include "cpc/wire/record.hpp"
+#include "peer_fixture.hpp"
 
 namespace {
 struct TempDir {
@@ -43,9 +46,15 @@ TEST_CASE("three nodes replicate blocks and records", "[node][replication]") {
     nodes.push_back(std::move(*n));
   }
   cpc::net::HttpClient c;
+  // A node enters another's routing table once it has answered that node's challenge
+  // (docs/peer-auth.md §5): within a moment of its first request.
   for (auto& n : nodes) {
-    auto st = nlohmann::json::parse(c.get(n->url() + "/v1/status")->body);
-    CHECK(st["peers"] == 2);
+    int peers = 0;
+    for (int i = 0; i < 100 && peers != 2; ++i) {
+      if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      peers = nlohmann::json::parse(c.get(n->url() + "/v1/status")->body)["peers"].get<int>();
+    }
+    CHECK(peers == 2);
   }
   const std::string block = "replicated block";
   const std::string cid = cpc::cid::to_string(cpc::cid::raw_cid(cpc::as_bytes(block)));
@@ -100,24 +109,35 @@ TEST_CASE("a put reaches the replica that only a store answer names", "[node][re
   };
   const cpc::dht::NodeId z_id = id_of((*z)->url());
 
-  cpc::dht::NodeId f_id{};
-  f_id.fill(0x5a);
+  // F is a fake peer with a key of its own, of Z's network: it signs its answers
+  // (docs/peer-auth.md §4), and they name Z.
+  auto z_status = nlohmann::json::parse(c.get((*z)->url() + "/v1/status")->body);
+  cpc::node::PeerKey genesis{};
+  REQUIRE(cpc::hex::decode_into(z_status["genesis"].get<std::string>(), genesis));
+  cpc::node::PeerAuth f_auth = cpc::test::make_peer(genesis);
+  const cpc::dht::NodeId f_id = f_auth.id();
   std::atomic<int> f_stores{0};
   cpc::net::HttpServer f;
   const std::string f_hex = cpc::hex::encode(f_id);
+  auto sign = [&](const cpc::net::Request& r, cpc::net::Response resp) {
+    return cpc::test::signed_answer(f_auth, r, std::move(resp));
+  };
   f.route("GET", "/v1/status", [&](const cpc::net::Request&) {
-    return cpc::net::Response::json(200, {{"id", f_hex}});
+    return cpc::net::Response::json(200, {{"id", f_hex}, {"genesis", z_status["genesis"]}});
   });
-  f.route("POST", "/v1/dht/find_node", [](const cpc::net::Request&) {
-    return cpc::net::Response::json(200, {{"contacts", nlohmann::json::array()}});
+  f.route("GET", "/v1/chain/genesis", [&](const cpc::net::Request&) {
+    return c.get((*z)->url() + "/v1/chain/genesis").value();
   });
-  f.route("POST", "/v1/dht/ping", [&](const cpc::net::Request&) {
-    return cpc::net::Response::json(200, {{"id", f_hex}});
+  f.route("POST", "/v1/dht/find_node", [&](const cpc::net::Request& r) {
+    return sign(r, cpc::net::Response::json(200, {{"contacts", nlohmann::json::array()}}));
   });
-  f.route("POST", "/v1/dht/store/", [&](const cpc::net::Request&) {
+  f.route("POST", "/v1/dht/ping", [&](const cpc::net::Request& r) {
+    return sign(r, cpc::net::Response::json(200, {{"id", f_hex}}));
+  });
+  f.route("POST", "/v1/dht/store/", [&](const cpc::net::Request& r) {
     ++f_stores;
     nlohmann::json z_contact = {{"id", cpc::hex::encode(z_id)}, {"url", (*z)->url()}};
-    return cpc::net::Response::json(201, {{"cid", "x"}, {"contacts", {z_contact}}});
+    return sign(r, cpc::net::Response::json(201, {{"cid", "x"}, {"contacts", {z_contact}}}));
   });
   REQUIRE(f.start("127.0.0.1:0"));
   const std::string f_url = "http://127.0.0.1:" + std::to_string(f.port());

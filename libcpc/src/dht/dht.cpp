@@ -41,6 +41,10 @@ void Dht::observe(const Contact& c) {
 }
 
 void Dht::failed(const Contact& c) {
+  // A failure at another URL than the table's says nothing about the contact: a peer that
+  // names a known id with a URL of its own must not get that contact dropped
+  // (docs/peer-auth.md §5).
+  if (auto known = table_.get(c.id); known && known->url != c.url) return;
   table_.record_failure(c.id, config_.max_failures);
 }
 

@@ -142,6 +142,16 @@ bool RoutingTable::remove(const NodeId& id) {
   return true;
 }
 
+std::optional<Contact> RoutingTable::get(const NodeId& id) const {
+  std::lock_guard lock(mu_);
+  const Bucket* b = existing_bucket(id);
+  if (b == nullptr) return std::nullopt;
+  for (const auto& e : b->live) {
+    if (same_id(e.contact.id, id)) return e.contact;
+  }
+  return std::nullopt;
+}
+
 bool RoutingTable::contains(const NodeId& id) const {
   std::lock_guard lock(mu_);
   const Bucket* b = existing_bucket(id);

@@ -3,8 +3,10 @@
 // apart from the Transfer it is given.
 #include "curl_transfer.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 namespace cpc::net::detail {
 
@@ -18,6 +20,29 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     return 0;  // makes curl fail with CURLE_WRITE_ERROR
   }
   t->body.append(data, len);
+  return len;
+}
+
+// One header line of the answer ("Name: value\r\n"); keeps X-Cpc-* ones.
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t len = size * n;
+  std::string_view line(data, len);
+  constexpr std::string_view kPrefix = "x-cpc-";
+  if (line.size() < kPrefix.size() || t->cpc_headers.size() >= 16) return len;
+  for (std::size_t i = 0; i < kPrefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != kPrefix[i]) return len;
+  }
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return len;
+  std::string name(line.substr(0, colon));
+  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  t->cpc_headers.emplace_back(std::move(name), std::string(value));
   return len;
 }
 
@@ -76,6 +101,9 @@ Status setup(CURL* easy, Transfer& t, const ClientOptions& options) {
   api.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response));
   api.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   api.easy_setopt(easy, CURLOPT_WRITEDATA, &t);
+  t.cpc_headers.clear();
+  api.easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  api.easy_setopt(easy, CURLOPT_HEADERDATA, &t);
   if (r.method == "GET") {
     api.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   } else if (r.method == "HEAD") {
@@ -114,6 +142,7 @@ Result<Response> finish(CURL* easy, CURLcode code, Transfer& t, const ClientOpti
   api.easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &type);
   resp.content_type = type != nullptr ? type : "";
   resp.body = std::move(t.body);
+  resp.headers = std::move(t.cpc_headers);
   return resp;
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cpc/net/http_client.hpp"
 #include "curl_api.hpp"
@@ -17,6 +19,9 @@ struct Transfer {
   std::string body;
   bool too_large = false;
   curl_slist* headers = nullptr;
+  // The answer's X-Cpc-* headers (names lowercased), at most 16: what node-to-node
+  // authentication reads (docs/peer-auth.md §4); other headers are not kept.
+  std::vector<std::pair<std::string, std::string>> cpc_headers;
 
   Transfer() = default;
   Transfer(const Transfer&) = delete;

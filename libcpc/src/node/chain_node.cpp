@@ -25,17 +25,6 @@ std::uint64_t now_ms() {
                                         .count());
 }
 
-std::optional<Peer> sender(const Request& r) {
-  auto id = r.headers.find("x-cpc-from-id");
-  auto url = r.headers.find("x-cpc-from-url");
-  if (id == r.headers.end() || url == r.headers.end()) return std::nullopt;
-  Key k{};
-  if (!hex::decode_into(id->second, k) || url->second.rfind("http://", 0) != 0) {
-    return std::nullopt;
-  }
-  return Peer{k, url->second};
-}
-
 Result<std::uint64_t> path_height(const std::string& path, const std::string& prefix) {
   const std::string rest = path.substr(prefix.size());
   if (rest.empty() || rest.size() > 15 || rest.find_first_not_of("0123456789") != rest.npos) {
@@ -329,10 +318,9 @@ void ChainNode::gossip_loop() {
         net::ClientRequest q;
         q.method = "POST";
         q.url = p.url + m.path;
-        q.headers = {{"Content-Type", "application/json"},
-                     {"X-Cpc-From-Id", hex_id(node_.id)},
-                     {"X-Cpc-From-Url", node_.url}};
+        q.headers = {{"Content-Type", "application/json"}};
         q.body = m.body;
+        node_.sign(q, p.id);  // a signed request to each peer (docs/peer-auth.md §3)
         reqs.push_back(std::move(q));
       }
     }
@@ -385,8 +373,7 @@ void ChainNode::sync_loop() {
 
 void ChainNode::add_routes(const RouteAdder& add) {
   auto inbound = [this](const char* what) {
-    return [this, what](const Request& r) {
-      if (auto from = sender(r)) node_.observe(*from);
+    return node_.peer_route([this, what](const Request& r, const Sender&) {
       const std::string w = what;
       if (w == "proposal") {
         auto p = chain::parse_proposal(r.body);
@@ -402,7 +389,7 @@ void ChainNode::add_routes(const RouteAdder& add) {
         push(std::move(*e));
       }
       return Response::json(202, {{"accepted", true}});
-    };
+    });
   };
   add("POST", "/v1/chain/proposal", "chain_proposal", false, inbound("proposal"));
   add("POST", "/v1/chain/vote", "chain_vote", false, inbound("vote"));
@@ -425,8 +412,8 @@ void ChainNode::add_routes(const RouteAdder& add) {
   };
   add("POST", "/v1/tx", "tx_post", true, [submit](const Request& r) { return submit(r, true); });
   // From a peer: one or more transactions, one per line; each is admitted on its own.
-  add("POST", "/v1/chain/tx", "chain_tx", true, [this, submit](const Request& r) {
-    if (auto from = sender(r)) node_.observe(*from);
+  add("POST", "/v1/chain/tx", "chain_tx", true,
+      node_.peer_route([submit](const Request& r, const Sender&) {
     std::size_t admitted = 0, lines = 0;
     std::string_view rest = r.body;
     while (!rest.empty() && lines < 1024) {
@@ -439,7 +426,7 @@ void ChainNode::add_routes(const RouteAdder& add) {
       if (submit(one, false).status == 202) ++admitted;
     }
     return Response::json(202, {{"received", lines}, {"admitted", admitted}});
-  });
+  }));
 
   add("GET", "/v1/tx/", "tx_get", true, [this](const Request& r) {
     chain::Hash id{};

@@ -55,6 +55,15 @@ std::string with_from(json::Value j, const std::optional<Contact>& from) {
   return j.dump();
 }
 
+// The "error" member of an error answer, else its status.
+std::string reply_error(const net::Response& r) {
+  auto j = json::parse(r.body, {.max_depth = 4, .max_size = 1 << 16});
+  if (j && j->is_object() && j->contains("error") && (*j)["error"].is_string()) {
+    return (*j)["error"].get<std::string>();
+  }
+  return "HTTP " + std::to_string(r.status);
+}
+
 Result<json::Value> reply_json(const net::Response& r) {
   if (r.status != 200) return Status::io("RPC answered HTTP " + std::to_string(r.status));
   auto j = json::parse(r.body, {.max_depth = 8, .max_size = 1 << 20});
@@ -138,8 +147,9 @@ Result<RpcRequest> parse_ping_request(std::string_view body) {
   return parse_request(body, nullptr);
 }
 
-HttpTransport::HttpTransport(std::optional<Contact> self, net::ClientOptions options)
-    : self_(std::move(self)), options_(options) {}
+HttpTransport::HttpTransport(const node::PeerAuth& auth, std::string self_url,
+                             net::ClientOptions options)
+    : auth_(auth), self_url_(std::move(self_url)), options_(options) {}
 
 net::ClientOptions HttpTransport::rpc_options() {
   net::ClientOptions o;
@@ -153,17 +163,29 @@ std::vector<Result<net::Response>> HttpTransport::post(std::span<const Contact> 
                                                        const std::string& path,
                                                        const std::string& body) {
   std::vector<net::ClientRequest> reqs;
+  std::vector<node::Nonce> nonces;
   reqs.reserve(to.size());
   for (const auto& c : to) {
     reqs.push_back({"POST", c.url + path, {{"Content-Type", "application/json"}}, body});
+    nonces.push_back(auth_.sign_request(reqs.back(), c.id, self_url_));
   }
-  return net::perform_all(reqs, reqs.empty() ? 1 : reqs.size(), options_);
+  auto out = net::perform_all(reqs, reqs.empty() ? 1 : reqs.size(), options_);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!out[i]) continue;
+    // A 401 is the peer's refusal of our request (its message says why): not signed.
+    if (out[i]->status == 401) {
+      out[i] = Status::io(to[i].url + path + ": " + reply_error(*out[i]));
+    } else if (auto st = node::PeerAuth::check_response(*out[i], nonces[i], to[i].id); !st) {
+      out[i] = Status::io(to[i].url + path + ": " + st.message());
+    }
+  }
+  return out;
 }
 
 std::vector<Result<std::vector<Contact>>> HttpTransport::find_node(std::span<const Contact> to,
                                                                    const NodeId& target) {
   std::vector<Result<std::vector<Contact>>> out;
-  for (auto& r : post(to, "/v1/dht/find_node", find_node_body(target, self_))) {
+  for (auto& r : post(to, "/v1/dht/find_node", find_node_body(target, std::nullopt))) {
     out.push_back(r ? parse_find_node_reply(*r) : Result<std::vector<Contact>>(r.status()));
   }
   return out;
@@ -172,7 +194,7 @@ std::vector<Result<std::vector<Contact>>> HttpTransport::find_node(std::span<con
 std::vector<Result<FindValueReply>> HttpTransport::find_value(std::span<const Contact> to,
                                                               const NodeId& key) {
   std::vector<Result<FindValueReply>> out;
-  for (auto& r : post(to, "/v1/dht/find_value", find_value_body(key, self_))) {
+  for (auto& r : post(to, "/v1/dht/find_value", find_value_body(key, std::nullopt))) {
     out.push_back(r ? parse_find_value_reply(*r) : Result<FindValueReply>(r.status()));
   }
   return out;
@@ -180,7 +202,7 @@ std::vector<Result<FindValueReply>> HttpTransport::find_value(std::span<const Co
 
 std::vector<Status> HttpTransport::ping(std::span<const Contact> to) {
   std::vector<Status> out;
-  auto rs = post(to, "/v1/dht/ping", ping_body(self_));
+  auto rs = post(to, "/v1/dht/ping", ping_body(std::nullopt));
   for (std::size_t i = 0; i < rs.size(); ++i) {
     if (!rs[i]) {
       out.push_back(rs[i].status());

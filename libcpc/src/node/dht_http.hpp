@@ -7,6 +7,11 @@
 //   POST /v1/dht/find_value {"key":hex,"from":…} → {"has_value":bool,"contacts":[…]}
 //   POST /v1/dht/ping       {"from":…} → {"id":hex}
 //
+// Every RPC is a signed request and its answer must be signed by the node addressed
+// (docs/peer-auth.md §3–§4): an unsigned or wrongly signed answer is a failed RPC. The
+// "from" member of the bodies is no longer sent, and ignored when received: a sender is
+// who signed the request.
+//
 // Thread safety: HttpTransport keeps no mutable state; concurrent calls are safe.
 #pragma once
 
@@ -20,6 +25,7 @@
 #include "cpc/codec/json.hpp"
 #include "cpc/dht/dht.hpp"
 #include "cpc/net/http_client.hpp"
+#include "peer_auth.hpp"
 
 namespace cpc::dht {
 
@@ -57,8 +63,10 @@ Result<RpcRequest> parse_ping_request(std::string_view body);
 
 class HttpTransport : public Transport {
  public:
-  // `self` is sent as "from" (nullopt for a client that is not a node).
-  explicit HttpTransport(std::optional<Contact> self, net::ClientOptions options = rpc_options());
+  // Requests are signed by `auth` (which outlives the transport) with `self_url` as the
+  // sender's URL.
+  HttpTransport(const node::PeerAuth& auth, std::string self_url,
+                net::ClientOptions options = rpc_options());
   std::vector<Result<std::vector<Contact>>> find_node(std::span<const Contact> to,
                                                       const NodeId& target) override;
   std::vector<Result<FindValueReply>> find_value(std::span<const Contact> to,
@@ -71,7 +79,8 @@ class HttpTransport : public Transport {
  private:
   std::vector<Result<net::Response>> post(std::span<const Contact> to, const std::string& path,
                                           const std::string& body);
-  std::optional<Contact> self_;
+  const node::PeerAuth& auth_;
+  std::string self_url_;
   net::ClientOptions options_;
 };
 

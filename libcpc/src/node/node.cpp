@@ -20,6 +20,7 @@
 #include "cpc/crypto/keyfile.hpp"
 #include "cpc/crypto/keys.hpp"
 #include "cpc/io/file.hpp"
+#include "cpc/io/log.hpp"
 #include "cpc/node/genesis_file.hpp"
 #include "node_impl.hpp"
 
@@ -103,26 +104,78 @@ Status write_file(const std::string& path, const std::string& text) {
   return out.commit();
 }
 
-// The chain's genesis: --genesis (checked), else DATA_DIR/genesis.json, else a new
-// single-validator genesis of the node key (docs/node-api.md §9). *store is set when the
-// genesis is to be written to DATA_DIR/genesis.json — once the chain store accepted it, so a
-// refused --genesis does not replace the data directory's own.
+// The base URL of a --bootstrap value (without trailing slashes).
+std::string base_url(std::string b) {
+  while (!b.empty() && b.back() == '/') b.pop_back();
+  return b;
+}
+
+// The genesis of the network a bootstrap node runs (GET /v1/chain/genesis), for a node that
+// joins without one of its own (docs/peer-auth.md §7).
+Result<chain::Genesis> fetch_genesis(const std::string& bootstrap) {
+  const std::string base = base_url(bootstrap);
+  net::ClientOptions o;
+  o.connect_timeout_ms = 2000;
+  o.timeout_ms = 10000;
+  o.max_response = 16 << 20;
+  auto r = net::HttpClient(o).get(base + "/v1/chain/genesis");
+  if (!r) return r.status().with_context("--bootstrap");
+  if (r->status != 200) {
+    return Status::io("--bootstrap " + base + ": no genesis to adopt (GET /v1/chain/genesis: HTTP " +
+                      std::to_string(r->status) + ")");
+  }
+  auto g = chain::parse_genesis(r->body);
+  if (!g) return Status::io("--bootstrap " + base + ": bad genesis: " + g.status().message());
+  return g;
+}
+
+// The chain's genesis: --genesis (checked), else DATA_DIR/genesis.json, else the genesis of
+// the --bootstrap network (adopted), else a new single-validator genesis of the node key
+// (docs/node-api.md §9) with a chain id of its own. --genesis-hash pins the result. *store
+// is set when the genesis is to be written to DATA_DIR/genesis.json — once the chain store
+// accepted it, so a refused --genesis does not replace the data directory's own.
 Result<chain::Genesis> load_genesis(const NodeOptions& o, const keys::SecretKey& sk, bool* store) {
   const std::string path = o.data_dir + "/genesis.json";
   *store = true;
+  std::string from;  // where it came from, for the messages
+  Result<chain::Genesis> g = Status::io("no genesis");
   if (!o.genesis.empty()) {
     auto text = io::read_file(o.genesis, 16 << 20);
     if (!text) return text.status().with_context("--genesis");
-    auto g = chain::parse_genesis(*text);
+    g = chain::parse_genesis(*text);
     if (!g) return Status::bad_input("--genesis " + o.genesis + ": " + g.status().message());
-    return g;
+    from = "--genesis " + o.genesis;
+  } else if (io::exists(path)) {
+    *store = false;
+    auto text = io::read_file(path, 16 << 20);
+    CPC_RETURN_IF_ERROR(text);
+    g = chain::parse_genesis(*text);
+    if (!g) return Status::bad_input(path + ": " + g.status().message());
+    from = path;
+  } else if (!o.bootstrap.empty()) {
+    g = fetch_genesis(o.bootstrap.front());
+    CPC_RETURN_IF_ERROR(g);
+    from = "the network at " + base_url(o.bootstrap.front());
+    log::info("adopting genesis",
+              {{"chain", g->chain},
+               {"genesis", chain::to_hex(chain::genesis_hash(*g))},
+               {"from", base_url(o.bootstrap.front())}},
+              "joining chain " + g->chain + ", genesis " +
+                  chain::to_hex(chain::genesis_hash(*g)) + ", from " +
+                  base_url(o.bootstrap.front()));
+  } else {
+    g = genesis::build({sk.public_key().sign}, {}, now_ms());
+    CPC_RETURN_IF_ERROR(g);
+    // A chain id of its own: two fresh networks never share one (docs/peer-auth.md §7).
+    g->chain = "cpc-local-" + hex::encode(dht::node_id(sk.public_key().sign)).substr(0, 8);
+    from = "a new genesis";
   }
-  if (!io::exists(path)) return genesis::build({sk.public_key().sign}, {}, now_ms());
-  *store = false;
-  auto text = io::read_file(path, 16 << 20);
-  CPC_RETURN_IF_ERROR(text);
-  auto g = chain::parse_genesis(*text);
-  if (!g) return Status::bad_input(path + ": " + g.status().message());
+  if (!o.genesis_hash.empty()) {
+    const std::string have = chain::to_hex(chain::genesis_hash(*g));
+    if (have != o.genesis_hash) {
+      return Status::io("--genesis-hash " + o.genesis_hash + ": " + from + " has genesis " + have);
+    }
+  }
   return g;
 }
 
@@ -170,6 +223,9 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   auto impl = std::make_unique<NodeImpl>(options);
   impl->data_dir_lock = std::move(lock);
   impl->id = dht::node_id(sk->public_key().sign);
+  auto auth = PeerAuth::create(sk->ed25519_secret(), chain::genesis_hash(*genesis));
+  CPC_RETURN_IF_ERROR(auth);
+  impl->auth = std::make_unique<PeerAuth>(std::move(*auth));
   auto st = BlobStore::open(options.data_dir + "/store");
   CPC_RETURN_IF_ERROR(st);
   impl->store = std::move(*st);

@@ -51,16 +51,6 @@ nlohmann::json holders_json(const std::vector<Key>& ids) {
   return a;
 }
 
-// The sender of a node-to-node request, from its headers.
-std::optional<Peer> header_peer(const Request& r) {
-  auto id = r.headers.find("x-cpc-from-id");
-  auto url = r.headers.find("x-cpc-from-url");
-  if (id == r.headers.end() || url == r.headers.end()) return std::nullopt;
-  auto k = parse_key(id->second);
-  if (!k || url->second.rfind("http://", 0) != 0) return std::nullopt;
-  return Peer{*k, url->second};
-}
-
 }  // namespace
 
 // A client write that arrives while the node is still joining its network waits for the
@@ -96,6 +86,10 @@ void NodeImpl::add_routes() {
                                 {"id", hex_id(id)},
                                 {"url", url},
                                 {"version", cpc::kVersion},
+                                {"genesis", hex::encode(auth->genesis())},
+                                {"auth",
+                                 {{"refused", auth->refused()},
+                                  {"foreign_genesis", auth->foreign_genesis()}}},
                                 {"replication", options.replication},
                                 {"peers", peer_count()},
                                 {"blobs", store->blobs()},
@@ -246,21 +240,22 @@ void NodeImpl::add_routes() {
     return Response{200, "application/json", record::to_json(*best), {}};
   });
 
-  add("POST", "/v1/dht/store/", "dht_store", false, [this](const Request& r) {
+  // Replica stores and repair pushes: signed requests from other nodes (peer_route,
+  // docs/peer-auth.md), answered signed — the answer is the acknowledgement a replica counts.
+  add("POST", "/v1/dht/store/", "dht_store", false,
+      peer_route([this](const Request& r, const Sender& s) {
     auto c = path_cid(r.path, "/v1/dht/store/", nullptr);
     if (!c) return Response::error(400, c.status().message());
-    auto from = header_peer(r);
-    if (from) observe(*from);
     auto added = store->put_block(*c, as_bytes(r.body));
     if (!added) return Response::from_status(added.status());
-    return Response::json(
-        *added ? 201 : 200,
-        {{"cid", cid::to_string(*c)}, {"contacts", closer_contacts(digest_key(*c), from)}});
-  });
+    return Response::json(*added ? 201 : 200,
+                          {{"cid", cid::to_string(*c)},
+                           {"contacts", closer_contacts(digest_key(*c), Peer{s.id, s.url})}});
+  }));
 
-  add("POST", "/v1/dht/store_record", "dht_store_record", false, [this](const Request& r) {
-    auto from = header_peer(r);
-    if (from) observe(*from);
+  add("POST", "/v1/dht/store_record", "dht_store_record", false,
+      peer_route([this](const Request& r, const Sender& s) {
+    const std::optional<Peer> from = Peer{s.id, s.url};
     auto rec = record::parse(r.body);
     if (!rec) return Response::error(400, rec.status().message());
     auto added = store->put_record(*rec);
@@ -268,7 +263,7 @@ void NodeImpl::add_routes() {
     const Key key = record::record_key(rec->signer, rec->name);
     return Response::json(*added ? 201 : 200,
                           {{"key", hex_id(key)}, {"contacts", closer_contacts(key, from)}});
-  });
+  }));
 
   add_dht_routes(add);
   add_object_routes(add);

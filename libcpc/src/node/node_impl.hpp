@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The inside of cpc::node::Node, shared by its source files: node.cpp (start-up, identity,
-// shutdown), node_api.cpp (the HTTP routes and their handlers), node_objects.cpp (blocks,
+// shutdown), node_api.cpp (the HTTP routes and their handlers), node_auth.cpp (signed
+// node-to-node routes and admission, docs/peer-auth.md), node_objects.cpp (blocks,
 // objects and sums), node_replicate.cpp (the DHT routes, replica sets, the placement walk,
 // remote fetches, repair, peers.json), explorer.cpp (the page at /), share_routes.cpp (the
 // proxy's routes) and chain_node.hpp (the chain). Not a public header.
@@ -16,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -32,6 +34,7 @@
 #include "cpc/net/http_server.hpp"
 #include "cpc/node/node.hpp"
 #include "metrics.hpp"
+#include "peer_auth.hpp"
 
 namespace cpc::node {
 
@@ -97,6 +100,21 @@ class NodeImpl {
   std::atomic<bool> network_ready{false};
   bool wait_network_ready();         // node_api.cpp
   std::unique_ptr<ChainNode> chain;  // opened before add_routes(), started after the server
+  std::unique_ptr<PeerAuth> auth;    // set before add_routes(): signs and checks peers
+
+  // --- node_auth.cpp (docs/peer-auth.md) ---
+  // A node-to-node route: a request that is not signed for this node is answered 401; the
+  // sender of one that is goes to admit(), and the answer is signed.
+  using PeerHandler = std::function<net::Response(const net::Request&, const Sender&)>;
+  std::function<net::Response(const net::Request&)> peer_route(PeerHandler h);
+  net::Response unauthorized(const Refusal& why, const net::Request& r);
+  // §5: a signed sender the table has at the URL it signed is marked seen; any other waits
+  // (at most 256) for admit_pending(), which pings each at that URL and admits those whose
+  // signed answer comes back (a new URL only with a newer signed time).
+  void admit(const Sender& s);
+  void admit_pending();
+  // Signs a request to the node `to` as this node (its answer is checked against the nonce).
+  Nonce sign(net::ClientRequest& q, const Key& to) const { return auth->sign_request(q, to, url); }
 
   explicit NodeImpl(const NodeOptions& o);
   ~NodeImpl();  // node_replicate.cpp, where Dht is complete
@@ -149,11 +167,19 @@ class NodeImpl {
   std::vector<Peer> all_peers();
   void observe(const Peer& p);
   void failed(const Peer& p);
+  // The routing table's contact for `id` (none before the network started).
+  std::optional<Peer> table_peer(const Key& id);
+  // Signed pings (docs/peer-auth.md §5); each answer checked against the id pinged.
+  std::vector<Status> ping(const std::vector<Peer>& to);
   void repair_once();
 
  private:
   struct Dht;
   std::unique_ptr<Dht> dht_;
+  std::mutex admit_mu_;  // guards the three below
+  std::map<Key, Sender> candidates_;
+  std::map<Key, std::uint64_t> url_time_;  // the newest signed time admitted per id
+  std::set<std::string> foreign_logged_;   // keys of other networks already logged
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
   bool stopping_ = false;

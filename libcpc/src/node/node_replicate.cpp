@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "chain_node.hpp"
+#include "cpc/codec/hex.hpp"
 #include "cpc/codec/json.hpp"
 #include "cpc/dht/dht.hpp"
 #include "cpc/io/file.hpp"
@@ -45,8 +46,8 @@ Peer peer(const dht::Contact& c) {
 struct NodeImpl::Dht {
   dht::HttpTransport transport;
   dht::Dht dht;
-  Dht(const Peer& self, std::size_t replication)
-      : transport(contact(self)), dht(contact(self), transport, config(replication)) {}
+  Dht(const Peer& self, const PeerAuth& auth, std::size_t replication)
+      : transport(auth, self.url), dht(contact(self), transport, config(replication)) {}
   static dht::Config config(std::size_t replication) {
     dht::Config c;
     c.replication = replication;
@@ -109,7 +110,7 @@ NodeImpl::~NodeImpl() {
 }
 
 Status NodeImpl::start_network() {
-  dht_ = std::make_unique<Dht>(Peer{id, url}, options.replication);
+  dht_ = std::make_unique<Dht>(Peer{id, url}, *auth, options.replication);
   std::vector<dht::Contact> seeds;
   const std::vector<dht::Contact> saved = saved_peers();  // DATA_DIR/peers.json, read once
   net::HttpClient http(dht::HttpTransport::rpc_options());
@@ -130,6 +131,13 @@ Status NodeImpl::start_network() {
     }
     auto peer_id = dht::parse_id((*j)["id"]);
     if (!peer_id) return Status::io("--bootstrap " + base + ": bad id in /v1/status");
+    // Another network: said at once, naming both hashes (docs/peer-auth.md §7).
+    const std::string ours = hex::encode(auth->genesis());
+    if (j->contains("genesis") && (*j)["genesis"].is_string() && (*j)["genesis"] != ours) {
+      return Status::io("--bootstrap " + base + ": its genesis " +
+                        (*j)["genesis"].get<std::string>() + " is not ours, " + ours +
+                        " (a node of another network)");
+    }
     seeds.push_back({*peer_id, base});
   }
   const std::size_t given = seeds.size();
@@ -168,13 +176,22 @@ Status NodeImpl::start_network() {
   };
   network_ready = true;
   try {
-    background_.reserve(3);  // a push_back that throws must not drop a running thread
+    background_.reserve(4);  // a push_back that throws must not drop a running thread
+    // Admission (docs/peer-auth.md §5): candidates are challenged within 100 ms.
+    background_.push_back(loop(std::chrono::milliseconds(100), [this] { admit_pending(); }));
     background_.push_back(loop(options.refresh_interval, [this] { dht_->dht.refresh(); }));
     // Every 2 s: save the peers when they changed. Known nodes missing from the routing
     // table — dropped after failed requests, as during a partition or a restart — are knocked
     // on again: every 2 s when alone, every 10 s otherwise. Without this, the two sides of a
     // healed partition, having dropped each other, stayed apart (a fault run found it).
-    background_.push_back(loop(std::chrono::seconds(2), [this, tick = 0]() mutable {
+    background_.push_back(loop(std::chrono::seconds(2), [this, tick = 0, joins = 0]() mutable {
+      // The first 6 s: a lookup of our own id each time. Nodes that joined just before us
+      // enter the tables of the nodes we asked only after their challenge (docs/peer-auth.md
+      // §5), so the join's own lookup may have missed them.
+      if (joins < 3 && networked) {
+        ++joins;
+        (void)dht_->dht.lookup_closest(id, options.replication + 2);
+      }
       const bool alone = dht_->dht.table().size() == 0;
       if (alone || ++tick % 5 == 0) {
         std::vector<dht::Contact> missing;
@@ -234,6 +251,20 @@ void NodeImpl::observe(const Peer& p) {
     // than as a single-node network — a fault run lost a put acknowledged that way.
     if (!networked.exchange(true)) save_peers();
   }
+}
+
+std::optional<Peer> NodeImpl::table_peer(const Key& k) {
+  if (!dht_) return std::nullopt;
+  auto c = dht_->dht.table().get(k);
+  if (!c) return std::nullopt;
+  return peer(*c);
+}
+
+std::vector<Status> NodeImpl::ping(const std::vector<Peer>& to) {
+  if (!dht_) return std::vector<Status>(to.size(), Status::io("the network is not started"));
+  std::vector<dht::Contact> cs;
+  for (const auto& p : to) cs.push_back(contact(p));
+  return dht_->transport.ping(cs);
 }
 
 void NodeImpl::failed(const Peer& p) {
@@ -317,11 +348,11 @@ Replication NodeImpl::replicate(const Key& key,
       local = std::async(std::launch::async, [&] { commit_local(*self); });
     }
     std::vector<net::ClientRequest> reqs;
+    std::vector<Nonce> nonces;
     for (const Candidate* c : batch) {
       net::ClientRequest q = request(c->peer);
       q.url = c->peer.url + q.url;
-      q.headers.push_back({"X-Cpc-From-Id", hex_id(id)});
-      q.headers.push_back({"X-Cpc-From-Url", url});
+      nonces.push_back(sign(q, c->peer.id));
       reqs.push_back(std::move(q));
     }
     net::ClientOptions co;
@@ -333,12 +364,14 @@ Replication NodeImpl::replicate(const Key& key,
     std::vector<Peer> named;
     for (std::size_t i = 0; i < results.size(); ++i) {
       Candidate& c = *batch[i];
-      if (!results[i]) {  // unreachable: not live, the next closest takes its place
+      // Unreachable, or an answer its key did not sign (docs/peer-auth.md §4): not live, the
+      // next closest takes its place.
+      if (!results[i] || !PeerAuth::check_response(*results[i], nonces[i], c.peer.id)) {
         c.state = State::kFailed;
         failed(c.peer);
         continue;
       }
-      observe(c.peer);  // it answered: in the table, consecutive failures reset
+      observe(c.peer);  // it answered, signed: in the table, consecutive failures reset
       const bool ok = results[i]->status == 200 || results[i]->status == 201;
       c.state = ok ? State::kAcked : State::kRefused;
       if (!ok) continue;
@@ -452,28 +485,32 @@ Result<std::optional<record::Record>> NodeImpl::fetch_remote_record(const record
 }
 
 void NodeImpl::add_dht_routes(const RouteAdder& add) {
-  // Bodies are parsed by dht_http.cpp (parse_*_request; malformed: 400).
-  auto from_ptr = [](const dht::RpcRequest& rpc) { return rpc.from ? &*rpc.from : nullptr; };
-  add("POST", "/v1/dht/find_node", "dht_find_node", false, [=, this](const net::Request& r) {
-    auto rpc = dht::parse_find_node_request(r.body);
-    if (!rpc) return net::Response::error(400, rpc.status().message());
-    auto closest = dht_->dht.answer_find_node(from_ptr(*rpc), rpc->id);
-    return net::Response::json(200, {{"contacts", dht::contacts_json(closest)}});
-  });
-  add("POST", "/v1/dht/find_value", "dht_find_value", false, [=, this](const net::Request& r) {
-    auto rpc = dht::parse_find_value_request(r.body);
-    if (!rpc) return net::Response::error(400, rpc.status().message());
-    auto has = store->has_key(rpc->id);
-    if (!has) return net::Response::error(500, has.status().message());
-    auto reply = dht_->dht.answer_find_value(from_ptr(*rpc), rpc->id, *has);
-    return net::Response::json(
-        200, {{"has_value", reply.has_value}, {"contacts", dht::contacts_json(reply.closer)}});
-  });
-  add("POST", "/v1/dht/ping", "dht_ping", false, [=, this](const net::Request& r) {
-    auto rpc = dht::parse_ping_request(r.body);
-    if (!rpc) return net::Response::error(400, rpc.status().message());
-    return net::Response::json(200, {{"id", hex_id(dht_->dht.answer_ping(from_ptr(*rpc)))}});
-  });
+  // Bodies are parsed by dht_http.cpp (parse_*_request; malformed: 400). Each is a signed
+  // request (peer_route, docs/peer-auth.md): its sender is admitted there, and any "from"
+  // in the body is ignored.
+  add("POST", "/v1/dht/find_node", "dht_find_node", false,
+      peer_route([this](const net::Request& r, const Sender& s) {
+        auto rpc = dht::parse_find_node_request(r.body);
+        if (!rpc) return net::Response::error(400, rpc.status().message());
+        auto closest = dht_->dht.table().closest(rpc->id, dht::Config{}.k, &s.id);
+        return net::Response::json(200, {{"contacts", dht::contacts_json(closest)}});
+      }));
+  add("POST", "/v1/dht/find_value", "dht_find_value", false,
+      peer_route([this](const net::Request& r, const Sender& s) {
+        auto rpc = dht::parse_find_value_request(r.body);
+        if (!rpc) return net::Response::error(400, rpc.status().message());
+        auto has = store->has_key(rpc->id);
+        if (!has) return net::Response::error(500, has.status().message());
+        auto closest = dht_->dht.table().closest(rpc->id, dht::Config{}.k, &s.id);
+        return net::Response::json(
+            200, {{"has_value", *has}, {"contacts", dht::contacts_json(closest)}});
+      }));
+  add("POST", "/v1/dht/ping", "dht_ping", false,
+      peer_route([this](const net::Request& r, const Sender&) {
+        auto rpc = dht::parse_ping_request(r.body);
+        if (!rpc) return net::Response::error(400, rpc.status().message());
+        return net::Response::json(200, {{"id", hex_id(id)}});
+      }));
 }
 
 void NodeImpl::repair_once() {
@@ -504,6 +541,8 @@ void NodeImpl::repair_once() {
     if (others.empty()) continue;
     std::vector<bool> has = ask_holders(c.digest, others);
     std::vector<net::ClientRequest> pushes;
+    std::vector<Nonce> nonces;
+    std::vector<Key> to;
     std::optional<Bytes> block;
     for (std::size_t i = 0; i < others.size(); ++i) {
       if (has[i]) continue;
@@ -514,14 +553,19 @@ void NodeImpl::repair_once() {
       }
       pushes.push_back({"POST",
                         others[i].url + "/v1/dht/store/" + cid::to_string(c),
-                        {{"Content-Type", "application/octet-stream"},
-                         {"X-Cpc-From-Id", hex_id(id)},
-                         {"X-Cpc-From-Url", url}},
+                        {{"Content-Type", "application/octet-stream"}},
                         std::string(as_chars(*block))});
+      nonces.push_back(sign(pushes.back(), others[i].id));
+      to.push_back(others[i].id);
     }
     if (pushes.empty()) continue;
-    for (auto& r : net::perform_all(pushes, pushes.size())) {
-      if (r && (r->status == 200 || r->status == 201)) repair_pushes += 1;
+    auto results = net::perform_all(pushes, pushes.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const auto& r = results[i];
+      if (r && (r->status == 200 || r->status == 201) &&
+          PeerAuth::check_response(*r, nonces[i], to[i])) {
+        repair_pushes += 1;
+      }
     }
   }
   auto keys = store->list_records();
@@ -536,6 +580,7 @@ void NodeImpl::repair_once() {
       if (p.id == id) continue;
       pushes.push_back(
           {"POST", p.url + "/v1/dht/store_record", {{"Content-Type", "application/json"}}, body});
+      sign(pushes.back(), p.id);
     }
     if (!pushes.empty()) net::perform_all(pushes, pushes.size());
   }

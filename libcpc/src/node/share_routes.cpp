@@ -61,9 +61,16 @@ void ChainNode::add_share_routes(const RouteAdder& add) {
   };
   proxy_ = std::make_unique<proxy::Proxy>(*key_, std::move(lookup), std::move(blocks));
 
-  add("GET", "/v1/node/key", "node_key", false, [this](const Request&) {
+  // A client's question is answered unsigned; a node's (signed, as /v1/proxies asks) is
+  // answered signed, so the encryption key comes vouched for by the node key
+  // (docs/peer-auth.md §6).
+  auto key_answer = [this](const Request&, const Sender&) {
     return Response{200, "application/json", keys::public_key_record(key_->public_key()), {}};
-  });
+  };
+  add("GET", "/v1/node/key", "node_key", false,
+      [key_answer, signed_answer = node_.peer_route(key_answer)](const Request& r) {
+        return PeerAuth::claims_signed(r) ? signed_answer(r) : key_answer(r, Sender{});
+      });
 
   add("GET", "/v1/proxies", "proxies", true, [this](const Request& r) {
     auto it = r.query.find("n");
@@ -78,11 +85,17 @@ void ChainNode::add_share_routes(const RouteAdder& add) {
     const std::vector<Peer> peers = node_.all_peers();
     if (n > 1 && !peers.empty()) {
       std::vector<net::ClientRequest> reqs;
-      for (const auto& p : peers) reqs.push_back({"GET", p.url + "/v1/node/key", {}, ""});
+      std::vector<Nonce> nonces;
+      for (const auto& p : peers) {
+        reqs.push_back({"GET", p.url + "/v1/node/key", {}, ""});
+        nonces.push_back(node_.sign(reqs.back(), p.id));
+      }
       auto res =
           net::perform_all(reqs, std::min<std::size_t>(reqs.size(), 32), key_request_options());
       for (std::size_t i = 0; i < res.size() && out.size() < n; ++i) {
         if (!res[i] || res[i]->status != 200) continue;
+        // Signed by the node key the routing table holds for that id, for this request.
+        if (!PeerAuth::check_response(*res[i], nonces[i], peers[i].id)) continue;
         auto key = keys::parse_public_key(res[i]->body);
         if (!key || dht::node_id(key->sign) != peers[i].id) continue;  // not who the table says
         out.push_back({peers[i].id, peers[i].url, *key});

@@ -127,6 +127,8 @@ class RoutingTable {
   bool remove(const NodeId& id);
 
   bool contains(const NodeId& id) const;
+  // The contact of `id` in a bucket (not the replacement cache), if any.
+  std::optional<Contact> get(const NodeId& id) const;
   // The n contacts closest to target, closest first, optionally without `exclude`.
   std::vector<Contact> closest(const NodeId& target, std::size_t n,
                                const NodeId* exclude = nullptr) const;

@@ -26,6 +26,9 @@ struct NodeOptions {
   std::vector<std::string> bootstrap;  // peer URLs
   std::size_t replication = 3;         // copies of every block and record
   std::string genesis;                 // a genesis file to copy into data_dir
+  // 64 hex: the genesis hash the node must run (--genesis-hash). With `bootstrap` and no
+  // genesis of its own, the node adopts the bootstrap node's genesis (docs/peer-auth.md §7).
+  std::string genesis_hash;
   std::chrono::milliseconds repair_interval{30000};
   std::chrono::milliseconds refresh_interval{60000};
   unsigned server_threads = 2;    // event loops
