@@ -53,7 +53,7 @@ start_node n2 "$FREE_PORT" --empty-block-interval 2s
 wait_height "$URL2" 4 60 || fail "heartbeat: no block 4 within 60 s"
 for b in 2 3 4; do
   gap=$(($(block_time "$URL2" "$b") - $(block_time "$URL2" $((b - 1)))))
-  [ "$gap" -ge 2000 ] && [ "$gap" -lt 3000 ] || fail "heartbeat: block $b came $gap ms after block $((b - 1))"
+  if [ "$gap" -lt 2000 ] || [ "$gap" -ge 3000 ]; then fail "heartbeat: block $b came $gap ms after block $((b - 1))"; fi
   [ "$(curl -sf "$URL2/v1/blocks/$b" | jq '.block.txs | length')" = 0 ] || fail "heartbeat block $b holds transactions"
 done
 stop_node "$NODE_PID"
@@ -72,5 +72,6 @@ stop_node "$NODE_PID"
 rc=0
 cpc-node --data-dir bad --listen 127.0.0.1:0 --empty-block-interval soon 2> bad.err || rc=$?
 [ "$rc" = 2 ] || fail "a bad --empty-block-interval exited $rc"
-[ "$(wc -l < bad.err)" = 1 ] && grep -q -- "--empty-block-interval" bad.err || fail "bad duration: $(cat bad.err)"
+[ "$(wc -l < bad.err)" = 1 ] || fail "bad duration: not one line: $(cat bad.err)"
+grep -q -- "--empty-block-interval" bad.err || fail "bad duration: $(cat bad.err)"
 finish

@@ -106,7 +106,7 @@ echo "attack refused: the 630 KB body in $attack_ms ms, 1024 copies of one CID i
 # An attacker in a loop: 20 of each, in parallel; the node stays quick and still sums.
 t0=$SECONDS
 attackers=()
-for i in $(seq 1 20); do
+for _ in $(seq 1 20); do
   curl -s -o /dev/null --max-time 60 -X POST --data-binary @attack.json "$URL/v1/sum" &
   attackers+=($!)
   curl -s -o /dev/null --max-time 60 -X POST --data-binary @attack2.json "$URL/v1/sum" &
