@@ -50,7 +50,7 @@ std::uint64_t time_to_commit(Sim& sim, const Tx& tx, std::uint64_t limit) {
 
 }  // namespace
 
-TEST_CASE("an idle single validator makes block 1, then only heartbeats; a tx commits at once",
+TEST_CASE("an idle single validator makes block 1, then only heartbeats, and a tx commits at once",
           "[chain][consensus][idle]") {
   std::vector<keys::SecretKey> users;
   users.push_back(keys::SecretKey::generate().value());
@@ -90,7 +90,7 @@ TEST_CASE("an idle single validator makes block 1, then only heartbeats; a tx co
   CHECK(sim.nodes[0]->cs->height() == 4);
 }
 
-TEST_CASE("4 idle validators wait without votes; a tx at any one validator commits promptly",
+TEST_CASE("4 idle validators wait without votes, and a tx at any one validator commits promptly",
           "[chain][consensus][idle]") {
   std::vector<keys::SecretKey> users;
   users.push_back(keys::SecretKey::generate().value());
