@@ -120,10 +120,10 @@ _cpc_node() {
   ((COMP_CWORD == 1)) && words="genesis"
   _cpc_offer "$_cpc_common_flags --data-dir --listen -k --key --bootstrap --replication
               --genesis --repair-interval --max-body --max-connections --max-connections-per-ip
-              --connection-timeout --log-format --config" \
+              --connection-timeout --empty-block-interval --log-format --config" \
     "--data-dir -k --key --genesis --config" "--listen --bootstrap --replication
               --repair-interval --max-body --max-connections --max-connections-per-ip
-              --connection-timeout" \
+              --connection-timeout --empty-block-interval" \
     "$words" ""
 }
 

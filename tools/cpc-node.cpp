@@ -75,6 +75,10 @@ static int run(int argc, char** argv) {
       });
   app.add_option("--repair-interval", repair, "Period of the replica repair (default 30s)");
   std::string conn_timeout = "30s";
+  std::string empty_blocks = "60s";
+  app.add_option("--empty-block-interval", empty_blocks,
+                 "With no transactions, one empty block at most this often (default 60s; 0: "
+                 "after every commit)");
   app.add_option("--max-body", o.max_body,
                  "Largest request body in bytes, 413 beyond (default 2097152)");
   app.add_option("--max-connections", o.max_connections, "Open connections at most (default 1000)");
@@ -108,6 +112,9 @@ static int run(int argc, char** argv) {
   auto timeout = cpc::duration::parse(conn_timeout);
   if (!timeout) return fail(timeout.status().with_context("--connection-timeout"));
   o.connection_timeout = std::chrono::duration_cast<std::chrono::seconds>(*timeout);
+  auto beat = cpc::duration::parse(empty_blocks);
+  if (!beat) return fail(beat.status().with_context("--empty-block-interval"));
+  o.empty_block_interval = *beat;
   // The signals are taken by sigwait below; every thread the node starts inherits the mask.
   sigset_t sigs;
   sigemptyset(&sigs);

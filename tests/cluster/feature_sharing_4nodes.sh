@@ -40,7 +40,7 @@ start() {
 }
 for i in 1 2 3 4; do start "$i"; done
 for i in 1 2 3 4; do
-  wait_height "${URL[i]}" 2 180 || fail "node $i: no block 2 within 180 s (height $(chain_height "${URL[i]}"))"
+  wait_height "${URL[i]}" 1 180 || fail "node $i: no block 1 within 180 s (height $(chain_height "${URL[i]}"))"
 done
 
 # expect_denied NAME CMD…: CMD exits 1, says "access denied", writes nothing (-o NAME.out

@@ -27,7 +27,10 @@ for i in 1 2 3 4; do
   boot=()
   [ "$i" = 1 ] || boot=(--bootstrap "${URL[1]}")
   URL[i]="http://127.0.0.1:$FREE_PORT"
-  start_node "v$i" "$FREE_PORT" -k "v$i.key" --genesis genesis.json "${boot[@]}"
+  # Heights must pass without transactions for B's refund deadline: a block every second
+  # at least (docs/consensus.md §6.3.1).
+  start_node "v$i" "$FREE_PORT" -k "v$i.key" --genesis genesis.json --empty-block-interval 1s \
+    "${boot[@]}"
 done
 for i in 1 2 3 4; do
   wait_height "${URL[i]}" 1 180 || fail "validator $i: no block 1 within 180 s"

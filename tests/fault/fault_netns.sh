@@ -110,8 +110,10 @@ start() {  # start N [fresh]
     boot=(--bootstrap "$(url $((n % 4 + 1)))")
   fi
   # Not through nx (a function would be a subshell): ip execs cpc-node, so $! is the node.
+  # A heartbeat block every second at least (docs/consensus.md §6.3.1): the convergence check
+  # asks for 2 heights more than any node had, with or without transactions.
   ip netns exec "${TAG}n$n" "$CPC_BIN/cpc-node" --data-dir "r$RUN/d$n" --listen "$NET.$n:$PORT" -k "r$RUN/v$n.key" \
-    --genesis "r$RUN/genesis.json" --repair-interval 3s "${boot[@]}" 2>> "r$RUN/n$n.log" &
+    --genesis "r$RUN/genesis.json" --repair-interval 3s --empty-block-interval 1s "${boot[@]}" 2>> "r$RUN/n$n.log" &
   NPID[n]=$!
   PIDS+=("$!")
   local i

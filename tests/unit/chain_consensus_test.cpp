@@ -141,7 +141,7 @@ TEST_CASE("a lagging validator catches up through committed blocks", "[chain][co
   CHECK(sim.nodes[3]->cs->height() > h);
 }
 
-TEST_CASE("an equivocating validator cannot fork honest nodes; evidence is committed",
+TEST_CASE("an equivocating validator cannot fork honest nodes, and evidence is committed",
           "[chain][consensus]") {
   Sim sim(4, 9);
   sim.nodes[1]->byzantine = true;

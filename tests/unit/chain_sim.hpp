@@ -6,6 +6,10 @@
 // peer's store, and an optional Byzantine validator that signs two different votes and
 // two different proposals wherever it votes or proposes. Every commit is checked against
 // every other node's commit at that height.
+//
+// By default the engines make a block after every commit wait (empty_block_interval_ms 0,
+// consensus.md §6.3.1), so that the tests of rounds, faults and catch-up run many heights
+// without a stream of transactions; chain_idle_test.cpp sets an interval.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -48,8 +52,9 @@ class Sim {
   // rebroadcast and relay (consensus.md §6.3) repair losses.
   bool gossip_relay = true;
 
-  explicit Sim(std::size_t n, std::uint64_t seed = 1, std::vector<keys::SecretKey>* users = nullptr)
-      : rng_(seed) {
+  explicit Sim(std::size_t n, std::uint64_t seed = 1, std::vector<keys::SecretKey>* users = nullptr,
+               std::uint64_t empty_block_interval_ms = 0)
+      : empty_block_interval_ms_(empty_block_interval_ms), rng_(seed) {
     genesis.chain = "cpc-sim";
     genesis.time_ms = now - 1000;
     for (std::size_t i = 0; i < n; ++i) {
@@ -60,6 +65,7 @@ class Sim {
       for (const auto& u : *users) genesis.alloc.push_back({u.public_key().sign, 1'000'000});
     }
     ConsensusConfig cfg;
+    cfg.empty_block_interval_ms = empty_block_interval_ms_;
     for (std::size_t i = 0; i < n; ++i) {
       auto node = std::make_unique<SimNode>();
       node->key = &keys[i];
@@ -101,6 +107,7 @@ class Sim {
     n.cs = ChainState::open(genesis, n.store).value();
     n.mempool = std::make_unique<Mempool>(*n.cs);
     ConsensusConfig cfg;
+    cfg.empty_block_interval_ms = empty_block_interval_ms_;
     cfg.mempool = n.mempool.get();
     n.engine = std::make_unique<Consensus>(n.key, *n.cs, cfg);
     handle(i, n.engine->start(now));
@@ -232,6 +239,7 @@ class Sim {
     }
   }
 
+  std::uint64_t empty_block_interval_ms_;
   std::mt19937_64 rng_;
   std::priority_queue<Event> queue_;
   std::uint64_t seq_ = 0;

@@ -19,7 +19,9 @@ std::vector<Action> Consensus::start(std::uint64_t now) {
     if (cb) last_commit_ = cb->commit;
   }
   enter_height(now, out);
-  if (!restore(now, out)) start_round(0, now, out);
+  // No record of this height: begin it as after a commit wait, so that restarting an idle
+  // node makes no block before the heartbeat (consensus.md §6.3.1).
+  if (!restore(now, out)) end_commit_wait(now, out);
   check_rules(now, out);
   persist(out);
   return out;
@@ -156,7 +158,7 @@ std::vector<Action> Consensus::on_timeout(const Timeout& t, std::uint64_t now) {
   if (halted_ || t.height != height_) return out;
   switch (t.step) {
     case Step::kCommitWait:
-      if (step_ == Step::kCommitWait) start_round(0, now, out);
+      if (step_ == Step::kCommitWait) end_commit_wait(now, out);
       break;
     case Step::kPropose:
       if (t.round == round_ && step_ == Step::kPropose) {
@@ -186,14 +188,17 @@ std::vector<Action> Consensus::on_tick(std::uint64_t now) {
     last_rebroadcast_ = now;
     out.insert(out.end(), decided_.begin(), decided_.end());
     out.insert(out.end(), own_.begin(), own_.end());
-    if (step_ != Step::kCommitWait && now >= height_since_ + 2 * config_.rebroadcast_ms) {
+    if (step_ != Step::kCommitWait && now >= active_since_ + 2 * config_.rebroadcast_ms) {
       relay(out);
     }
   }
-  // Transactions arrived during an idle commit wait: start the height now (§6.3).
-  if (step_ == Step::kCommitWait && config_.mempool != nullptr && config_.mempool->size() > 0 &&
-      now >= height_since_ + config_.busy_commit_ms) {
-    start_round(0, now, out);
+  // Transactions arrived during the commit wait: start the height now (§6.3); or an idle
+  // height has work now: a transaction, evidence, the heartbeat (§6.3.1).
+  const bool busy = config_.mempool != nullptr && config_.mempool->size() > 0;
+  if (step_ == Step::kCommitWait &&
+      (idle_ || (busy && now >= height_since_ + config_.busy_commit_ms))) {
+    if (busy) idle_ = true;  // the commit wait is cut short
+    wake(now, out);
     check_rules(now, out);
     persist(out);
   }
@@ -218,7 +223,8 @@ std::vector<Action> Consensus::on_committed_block(const CommittedBlock& cb, std:
   out.push_back(Committed{cb});
   if (config_.mempool != nullptr) config_.mempool->update();
   enter_height(now, out);
-  start_round(0, now, out);
+  // A fetched block needs no commit wait; the next height starts when it has work (§6.3.1).
+  end_commit_wait(now, out);
   check_rules(now, out);
   persist(out);
   return out;

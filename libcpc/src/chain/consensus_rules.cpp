@@ -70,6 +70,8 @@ void Consensus::enter_height(std::uint64_t now, Out& out) {
   executed_.clear();
   own_.clear();
   height_since_ = now;
+  active_since_ = now;
+  idle_ = false;
   std::erase_if(pending_evidence_,
                 [&](const Evidence& e) { return state_.evidence_applied(evidence_id(e)); });
   // Replay what arrived early for this height.
@@ -84,8 +86,36 @@ void Consensus::enter_height(std::uint64_t now, Out& out) {
   }
 }
 
+bool Consensus::has_work(std::uint64_t now) const {
+  if (config_.empty_block_interval_ms == 0 || height_ == 1) return true;
+  if (config_.mempool != nullptr && config_.mempool->size() > 0) return true;
+  if (!pending_evidence_.empty()) return true;
+  if (now >= state_.head_time() + config_.empty_block_interval_ms) return true;  // heartbeat
+  for (const auto& [r, rs] : rounds_) {  // only validly signed messages get in
+    if (rs.proposal || !rs.prevotes.empty() || !rs.precommits.empty()) return true;
+  }
+  return false;
+}
+
+void Consensus::wake(std::uint64_t now, Out& out) {
+  if (step_ != Step::kCommitWait || !idle_ || !has_work(now)) return;
+  idle_ = false;
+  start_round(0, now, out);
+}
+
+// timeout_commit has passed (or nothing to wait for after a start or a fetched block):
+// start round 0 now, or wait idle until there is work, waking at least for the heartbeat.
+void Consensus::end_commit_wait(std::uint64_t now, Out& out) {
+  idle_ = true;
+  wake(now, out);
+  if (step_ != Step::kCommitWait) return;
+  const std::uint64_t beat = state_.head_time() + config_.empty_block_interval_ms;
+  schedule(Step::kCommitWait, 0, beat > now ? beat - now : 0, now, out);
+}
+
 // Line 11, StartRound.
 void Consensus::start_round(std::uint64_t round, std::uint64_t now, Out& out) {
+  if (step_ == Step::kCommitWait) active_since_ = now;
   round_ = round;
   step_ = Step::kPropose;
   if (key_ != nullptr && state_.proposer(round) == key_->public_key().sign) {
@@ -181,7 +211,12 @@ void Consensus::check_rules(std::uint64_t now, Out& out) {
         }
       }
     }
-    if (changed || halted_ || step_ == Step::kCommitWait) continue;
+    if (changed || halted_) continue;
+    if (step_ == Step::kCommitWait) {
+      wake(now, out);  // e.g. another validator's message of this height (§6.3.1, rule 5)
+      changed = step_ != Step::kCommitWait;
+      continue;
+    }
     RoundState& rs = rounds_[round_];
     const Hash id = rs.proposal_hash;
     if (step_ == Step::kPropose && rs.proposal) {

@@ -111,6 +111,9 @@ bool Consensus::restore(std::uint64_t now, Out& out) {
     valid_value_ = valid_hash;
     valid_round_ = valid_round;
   }
+  // Nothing signed and no lock in round 0: the height had not begun (the record is written
+  // at each commit); begin it as after a commit wait (consensus.md §6.3.1).
+  if (round == 0 && own_.empty() && !locked_value_ && !valid_value_) return false;
   RoundState& rs = rounds_[round];
   if (rs.precommits.contains(me)) {
     round_ = round;

@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -210,6 +211,11 @@ Result<std::uint64_t> get_object(const cid::Cid& root, const unixfs::ByteSink& s
 namespace cpc::client {
 
 Result<std::string> sum_objects(const std::vector<std::string>& cids, const Options& options) {
+  // Each object counts once (docs/node-api.md §5a): say so before asking the node.
+  std::set<std::string> seen;
+  for (const auto& c : cids) {
+    if (!seen.insert(c).second) return Status::bad_input("duplicate CID in the sum: " + c);
+  }
   nlohmann::json body = {{"cids", cids}};
   net::HttpClient http(http_options());
   auto r = http.post(options.node + "/v1/sum", body.dump());
@@ -217,7 +223,7 @@ Result<std::string> sum_objects(const std::vector<std::string>& cids, const Opti
   if (r->status == 200) return r->body;
   const std::string what = "sum: " + node_error(*r);
   if (r->status == 404 || r->status == 409 || r->status == 422) return Status::refused(what);
-  if (r->status == 400) return Status::bad_input(what);
+  if (r->status == 400 || r->status == 413) return Status::bad_input(what);
   return Status::io(what + " (HTTP " + std::to_string(r->status) + ")");
 }
 

@@ -75,7 +75,8 @@ void index_tx_blocks(const std::vector<chain::Action>& actions, std::deque<std::
 
 Result<std::unique_ptr<ChainNode>> ChainNode::open(NodeImpl& node, const std::string& dir,
                                                    const chain::Genesis& genesis,
-                                                   keys::SecretKey key) {
+                                                   keys::SecretKey key,
+                                                   std::chrono::milliseconds empty_block_interval) {
   std::unique_ptr<ChainNode> c(new ChainNode(node));
   auto st = LmdbStateStore::open(dir);
   CPC_RETURN_IF_ERROR(st);
@@ -96,6 +97,7 @@ Result<std::unique_ptr<ChainNode>> ChainNode::open(NodeImpl& node, const std::st
   c->key_ = std::make_unique<keys::SecretKey>(std::move(key));
   chain::ConsensusConfig cfg;
   cfg.mempool = c->mempool_.get();
+  cfg.empty_block_interval_ms = static_cast<std::uint64_t>(empty_block_interval.count());
   c->engine_ =
       std::make_unique<chain::Consensus>(c->validator_ ? c->key_.get() : nullptr, *c->state_, cfg);
   return c;

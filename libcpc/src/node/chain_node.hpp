@@ -10,6 +10,7 @@
 // the engine thread holds it while it calls the engine, handlers while they read.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -28,9 +29,10 @@ namespace cpc::node {
 class ChainNode {
  public:
   // `key` is the node key: the node votes when it is a genesis validator, else follows.
+  // `empty_block_interval`: docs/consensus.md §6.3.1 (0: an empty block after every commit).
   static Result<std::unique_ptr<ChainNode>> open(NodeImpl& node, const std::string& dir,
-                                                 const chain::Genesis& genesis,
-                                                 keys::SecretKey key);
+                                                 const chain::Genesis& genesis, keys::SecretKey key,
+                                                 std::chrono::milliseconds empty_block_interval);
   ~ChainNode();
   void add_routes(const RouteAdder& add);
   Status start();  // the engine, gossip and sync threads; kIo when they cannot be created

@@ -229,7 +229,8 @@ Result<std::unique_ptr<Node>> Node::start(const NodeOptions& options) {
   auto st = BlobStore::open(options.data_dir + "/store");
   CPC_RETURN_IF_ERROR(st);
   impl->store = std::move(*st);
-  auto chain = ChainNode::open(*impl, options.data_dir + "/chain", *genesis, std::move(*sk));
+  auto chain = ChainNode::open(*impl, options.data_dir + "/chain", *genesis, std::move(*sk),
+                               options.empty_block_interval);
   CPC_RETURN_IF_ERROR(chain);
   impl->chain = std::move(*chain);
   if (store_genesis) {

@@ -127,9 +127,6 @@ class NodeImpl {
   // A block from this node's store, else a verified copy from the network; kRefused
   // "not found: CID" when no node has it.
   Result<Bytes> fetch_block(const cid::Cid& c);
-  // Streams the object `root` (UnixFS, docs/node-api.md §3) through fetch_block.
-  Result<std::uint64_t> read_object(const cid::Cid& root, const unixfs::ByteSink& sink,
-                                    std::uint64_t max_size);
   // POST /v1/sum (docs/sharing.md §5).
   void add_object_routes(const RouteAdder& add);
   Status start_network();  // DHT, bootstrap, background threads

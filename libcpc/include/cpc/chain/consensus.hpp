@@ -39,6 +39,10 @@ struct ConsensusConfig {
   // transactions (consensus.md §6.3).
   std::uint64_t commit_ms = 500;
   std::uint64_t busy_commit_ms = 50;
+  // After the commit wait, a height with nothing to commit waits for a transaction,
+  // evidence, another validator's message of the height, or the heartbeat: this long after
+  // the last block's time. 0: always start the next height (consensus.md §6.3.1).
+  std::uint64_t empty_block_interval_ms = 60'000;
   std::uint64_t rebroadcast_ms = 1000;
   std::uint64_t max_clock_drift_ms = 10'000;
   BlockLimits block_limits;
@@ -127,6 +131,11 @@ class Consensus {
   std::uint64_t power_any(const std::map<PubKey, Vote>& votes) const;
   void decide(std::uint64_t round, const Hash& id, std::uint64_t now, Out& out);
   void enter_height(std::uint64_t now, Out& out);
+  // consensus.md §6.3.1: whether an idle height has something to start round 0 for, and
+  // leaving the commit wait when it has (else scheduling the heartbeat's wake-up).
+  bool has_work(std::uint64_t now) const;
+  void end_commit_wait(std::uint64_t now, Out& out);
+  void wake(std::uint64_t now, Out& out);
   void relay(Out& out) const;
 
   // consensus_wal.cpp (consensus.md §6.8)
@@ -163,6 +172,8 @@ class Consensus {
   std::vector<Action> decided_;  // the last decided proposal and precommits, likewise
   std::uint64_t future_since_ = 0;
   std::uint64_t height_since_ = 0;  // when this height began
+  std::uint64_t active_since_ = 0;  // when this height's rounds began (the commit wait ended)
+  bool idle_ = false;               // commit wait over, waiting for work (§6.3.1)
   bool wal_dirty_ = false;
   bool halted_ = false;
   std::uint64_t last_rebroadcast_ = 0;

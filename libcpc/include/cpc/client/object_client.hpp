@@ -55,7 +55,9 @@ Result<std::uint64_t> get_object(const cid::Cid& root, const unixfs::ByteSink& s
 
 // POST /v1/sum (docs/sharing.md §5): the node adds the cpc/he objects `cids` and returns
 // the one cpc/he record of the total. kRefused for an unknown CID, objects that are not
-// cpc/he records or are under different keys; kBadInput for a malformed CID list.
+// cpc/he records or are under different keys; kBadInput for a malformed CID list, a CID
+// named twice (checked before any request) or more than the node takes in one sum (413).
+// `cids` in canonical form (cid::to_string), so that the same CID compares equal.
 Result<std::string> sum_objects(const std::vector<std::string>& cids, const Options& options);
 
 }  // namespace cpc::client

@@ -38,6 +38,9 @@ struct NodeOptions {
   unsigned max_connections = 1000;      // open connections; more are closed at accept
   unsigned max_connections_per_ip = 0;  // per client address; 0: no limit
   std::chrono::seconds connection_timeout{30};  // an idle connection is closed after this
+  // With no transaction to commit, one empty block at most this often; 0: an empty block
+  // after every commit wait (docs/consensus.md §6.3.1; cpc-node --empty-block-interval).
+  std::chrono::milliseconds empty_block_interval{60000};
 };
 
 class NodeImpl;
