@@ -118,6 +118,7 @@ complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l max-connect
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l connection-timeout -x -d 'Idle time before a connection is closed'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l empty-block-interval -x -d 'At most one empty block this often'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l genesis -r -F -d 'Genesis file'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l genesis-hash -x -d 'Run only the chain of this genesis hash'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l bootstrap -x -d 'Peer URL (repeatable)'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l log-format -x -a 'text json' -d 'Log lines on stderr: text or json'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l config -r -F -d 'Read flags from a file'
