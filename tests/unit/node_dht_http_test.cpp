@@ -70,11 +70,13 @@ TEST_CASE("HttpTransport batches RPCs and reports each peer's failure", "[node][
     auto c = g.check_request(req, cpc::node::unix_ms());
     if (c.sender && c.sender->id == me.id()) ++verified;
     if (req.path == "/v1/dht/ping") {
-      return cpc::test::signed_answer(g, req, cpc::net::Response::json(200, {{"id", cpc::hex::encode(g.id())}}));
+      return cpc::test::signed_answer(
+          g, req, cpc::net::Response::json(200, {{"id", cpc::hex::encode(g.id())}}));
     }
     cpc::json::Value out = {{"contacts", cpc::dht::contacts_json({known})}};
     if (req.path == "/v1/dht/find_value") out["has_value"] = true;
-    return cpc::test::signed_answer(g, req, cpc::net::Response{200, "application/json", out.dump(), {}});
+    return cpc::test::signed_answer(g, req,
+                                    cpc::net::Response{200, "application/json", out.dump(), {}});
   });
   liar.route("POST", "/v1/dht/", [](const cpc::net::Request&) {
     return cpc::net::Response{200, "application/json", R"({"contacts":[{"id":"zz"}]})", {}};
@@ -82,10 +84,13 @@ TEST_CASE("HttpTransport batches RPCs and reports each peer's failure", "[node][
   // Well-formed answers, signed by its own key, at an address that claims g's id.
   impostor.route("POST", "/v1/dht/", [&](const cpc::net::Request& req) {
     if (req.path == "/v1/dht/ping") {
-      return cpc::test::signed_answer(x, req, cpc::net::Response::json(200, {{"id", cpc::hex::encode(g.id())}}));
+      return cpc::test::signed_answer(
+          x, req, cpc::net::Response::json(200, {{"id", cpc::hex::encode(g.id())}}));
     }
     return cpc::test::signed_answer(
-        x, req, cpc::net::Response::json(200, {{"contacts", cpc::json::Value::array()}, {"has_value", true}}));
+        x, req,
+        cpc::net::Response::json(200,
+                                 {{"contacts", cpc::json::Value::array()}, {"has_value", true}}));
   });
   REQUIRE(good.start("127.0.0.1:0"));
   REQUIRE(liar.start("127.0.0.1:0"));

@@ -122,8 +122,7 @@ struct Attacker {
   }
   // A request to `to` signed by the attacker's own key, claiming `claimed_url`.
   cpc::net::ClientRequest signed_request(const std::string& base, const std::string& path,
-                                         const std::string& body,
-                                         const cpc::node::PeerKey& to,
+                                         const std::string& body, const cpc::node::PeerKey& to,
                                          const std::string& claimed_url) const {
     cpc::net::ClientRequest q{"POST", base + path, {{"Content-Type", "application/json"}}, body};
     key.sign_request(q, to, claimed_url);
@@ -154,14 +153,15 @@ TEST_CASE("an id/URL hijack is refused and the replica count stays true",
   REQUIRE(before.at(net.b_id) == net.b->url());
 
   // The attack of the issue: an unsigned ping naming B's id and X's URL.
-  const std::string hijack =
-      nlohmann::json{{"from", {{"id", net.b_id}, {"url", x.url}}}}.dump();
-  cpc::net::ClientRequest bare{"POST", net.a->url() + "/v1/dht/ping",
-                               {{"Content-Type", "application/json"}}, hijack};
+  const std::string hijack = nlohmann::json{{"from", {{"id", net.b_id}, {"url", x.url}}}}.dump();
+  cpc::net::ClientRequest bare{
+      "POST", net.a->url() + "/v1/dht/ping", {{"Content-Type", "application/json"}}, hijack};
   CHECK(post_status(bare) == 401);
   // Signed by X, but naming B's key: the signature does not hold.
   auto q = x.signed_request(net.a->url(), "/v1/dht/ping", hijack, a_id, x.url);
-  set_header(q, "X-Cpc-Node", cpc::hex::encode(hex32(get_json(net.b->url() + "/v1/node/key")["sign"].get<std::string>())));
+  set_header(
+      q, "X-Cpc-Node",
+      cpc::hex::encode(hex32(get_json(net.b->url() + "/v1/node/key")["sign"].get<std::string>())));
   CHECK(post_status(q) == 401);
   // Signed by X as itself, but claiming B's URL: accepted as a request, never admitted —
   // the challenge at B's URL is answered by B's key, not X's.
@@ -209,9 +209,9 @@ TEST_CASE("forged sender headers on a store are refused", "[node][peer_auth][att
   REQUIRE(held);
   CHECK(held->status == 404);
   // The same for the record store and every chain gossip route.
-  for (const char* path : {"/v1/dht/store_record", "/v1/chain/proposal", "/v1/chain/vote",
-                           "/v1/chain/evidence", "/v1/chain/tx", "/v1/dht/find_node",
-                           "/v1/dht/find_value"}) {
+  for (const char* path :
+       {"/v1/dht/store_record", "/v1/chain/proposal", "/v1/chain/vote", "/v1/chain/evidence",
+        "/v1/chain/tx", "/v1/dht/find_node", "/v1/dht/find_value"}) {
     q.url = net.a->url() + path;
     CHECK(post_status(q) == 401);
   }
@@ -225,8 +225,10 @@ TEST_CASE("a replayed signed request is refused", "[node][peer_auth][attack]") {
   const cpc::node::PeerKey a_id = hex32(net.a_id);
   const std::string block = "replayed store";
   const std::string cid = cpc::cid::to_string(cpc::cid::raw_cid(cpc::as_bytes(block)));
-  cpc::net::ClientRequest q{"POST", net.a->url() + "/v1/dht/store/" + cid,
-                            {{"Content-Type", "application/octet-stream"}}, block};
+  cpc::net::ClientRequest q{"POST",
+                            net.a->url() + "/v1/dht/store/" + cid,
+                            {{"Content-Type", "application/octet-stream"}},
+                            block};
   x.key.sign_request(q, a_id, x.url);
   CHECK(post_status(q) == 201);
   auto again = cpc::net::HttpClient().perform(q);
@@ -265,7 +267,8 @@ TEST_CASE("a proxy is offered only with a key its node key vouched for",
   x.key_record = cpc::keys::public_key_record(fake->public_key());
   auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
   CHECK(post_status(q) == 200);
-  REQUIRE(eventually([&] { return peers_of(net.a->url()).count(cpc::hex::encode(x.key.id())) == 1; }));
+  REQUIRE(
+      eventually([&] { return peers_of(net.a->url()).count(cpc::hex::encode(x.key.id())) == 1; }));
   auto r = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
   REQUIRE(r);
   CHECK(r->status == 503);
@@ -285,8 +288,8 @@ TEST_CASE("a node of another network is refused, logged once and counted",
   });
   cpc::node::PeerAuth other = cpc::test::make_peer(cpc::test::test_genesis(0x42));
   for (int i = 0; i < 3; ++i) {
-    cpc::net::ClientRequest q{"POST", net.a->url() + "/v1/dht/ping",
-                              {{"Content-Type", "application/json"}}, "{}"};
+    cpc::net::ClientRequest q{
+        "POST", net.a->url() + "/v1/dht/ping", {{"Content-Type", "application/json"}}, "{}"};
     other.sign_request(q, hex32(net.a_id), "http://127.0.0.1:9");
     auto r = cpc::net::HttpClient().perform(q);
     REQUIRE(r);

@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
-#include <thread>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cpc/codec/cid.hpp"
 #include "cpc/codec/hex.hpp"

@@ -44,16 +44,30 @@ TEST_CASE("a signed request is refused when any signed part changes", "[node][pe
     return as_received(q);
   };
   auto r = signed_for(b.id());
-  SECTION("body") { r.body += "x"; }
-  SECTION("path") { r.path = "/v1/dht/store/bafkqaab"; }
-  SECTION("method") { r.method = "PUT"; }
+  SECTION("body") {
+    r.body += "x";
+  }
+  SECTION("path") {
+    r.path = "/v1/dht/store/bafkqaab";
+  }
+  SECTION("method") {
+    r.method = "PUT";
+  }
   SECTION("the sender's URL (a captured request re-pointed at an attacker)") {
     r.headers["x-cpc-url"] = "http://127.0.0.1:6666";
   }
-  SECTION("the time") { r.headers["x-cpc-time"] = std::to_string(now + 1); }
-  SECTION("the nonce") { r.headers["x-cpc-nonce"] = std::string(32, '0'); }
-  SECTION("another key claims it") { r.headers["x-cpc-node"] = cpc::hex::encode(c.key()); }
-  SECTION("addressed to another node") { r = signed_for(c.id()); }
+  SECTION("the time") {
+    r.headers["x-cpc-time"] = std::to_string(now + 1);
+  }
+  SECTION("the nonce") {
+    r.headers["x-cpc-nonce"] = std::string(32, '0');
+  }
+  SECTION("another key claims it") {
+    r.headers["x-cpc-node"] = cpc::hex::encode(c.key());
+  }
+  SECTION("addressed to another node") {
+    r = signed_for(c.id());
+  }
   CHECK(refusal(b, r, now) == "peer authentication: bad signature");
 }
 
@@ -137,8 +151,7 @@ TEST_CASE("an answer counts only when the addressed node signed it", "[node][pee
   const cpc::node::Nonce nonce = a.sign_request(q, b.id(), "http://127.0.0.1:7400");
   const auto r = as_received(q);
   auto answer = [](const PeerAuth& who, const cpc::net::Request& req) {
-    return cpc::test::signed_answer(who, req,
-                                    cpc::net::Response::json(201, {{"cid", "bafkqaaa"}}));
+    return cpc::test::signed_answer(who, req, cpc::net::Response::json(201, {{"cid", "bafkqaaa"}}));
   };
   CHECK(PeerAuth::check_response(answer(b, r), nonce, b.id()));
   auto unsigned_answer = cpc::net::Response::json(201, {{"cid", "bafkqaaa"}});

@@ -121,7 +121,8 @@ Result<chain::Genesis> fetch_genesis(const std::string& bootstrap) {
   auto r = net::HttpClient(o).get(base + "/v1/chain/genesis");
   if (!r) return r.status().with_context("--bootstrap");
   if (r->status != 200) {
-    return Status::io("--bootstrap " + base + ": no genesis to adopt (GET /v1/chain/genesis: HTTP " +
+    return Status::io("--bootstrap " + base +
+                      ": no genesis to adopt (GET /v1/chain/genesis: HTTP " +
                       std::to_string(r->status) + ")");
   }
   auto g = chain::parse_genesis(r->body);
@@ -160,9 +161,8 @@ Result<chain::Genesis> load_genesis(const NodeOptions& o, const keys::SecretKey&
               {{"chain", g->chain},
                {"genesis", chain::to_hex(chain::genesis_hash(*g))},
                {"from", base_url(o.bootstrap.front())}},
-              "joining chain " + g->chain + ", genesis " +
-                  chain::to_hex(chain::genesis_hash(*g)) + ", from " +
-                  base_url(o.bootstrap.front()));
+              "joining chain " + g->chain + ", genesis " + chain::to_hex(chain::genesis_hash(*g)) +
+                  ", from " + base_url(o.bootstrap.front()));
   } else {
     g = genesis::build({sk.public_key().sign}, {}, now_ms());
     CPC_RETURN_IF_ERROR(g);

@@ -82,19 +82,19 @@ void NodeImpl::add_routes() {
   };
 
   add("GET", "/v1/status", "status", false, [this](const Request&) {
-    return Response::json(200, {{"type", "cpc/node-status"},
-                                {"id", hex_id(id)},
-                                {"url", url},
-                                {"version", cpc::kVersion},
-                                {"genesis", hex::encode(auth->genesis())},
-                                {"auth",
-                                 {{"refused", auth->refused()},
-                                  {"foreign_genesis", auth->foreign_genesis()}}},
-                                {"replication", options.replication},
-                                {"peers", peer_count()},
-                                {"blobs", store->blobs()},
-                                {"bytes", store->bytes()},
-                                {"records", store->records()}});
+    return Response::json(
+        200,
+        {{"type", "cpc/node-status"},
+         {"id", hex_id(id)},
+         {"url", url},
+         {"version", cpc::kVersion},
+         {"genesis", hex::encode(auth->genesis())},
+         {"auth", {{"refused", auth->refused()}, {"foreign_genesis", auth->foreign_genesis()}}},
+         {"replication", options.replication},
+         {"peers", peer_count()},
+         {"blobs", store->blobs()},
+         {"bytes", store->bytes()},
+         {"records", store->records()}});
   });
 
   add("GET", "/metrics", "metrics", false, [this](const Request&) {
@@ -244,26 +244,26 @@ void NodeImpl::add_routes() {
   // docs/peer-auth.md), answered signed — the answer is the acknowledgement a replica counts.
   add("POST", "/v1/dht/store/", "dht_store", false,
       peer_route([this](const Request& r, const Sender& s) {
-    auto c = path_cid(r.path, "/v1/dht/store/", nullptr);
-    if (!c) return Response::error(400, c.status().message());
-    auto added = store->put_block(*c, as_bytes(r.body));
-    if (!added) return Response::from_status(added.status());
-    return Response::json(*added ? 201 : 200,
-                          {{"cid", cid::to_string(*c)},
-                           {"contacts", closer_contacts(digest_key(*c), Peer{s.id, s.url})}});
-  }));
+        auto c = path_cid(r.path, "/v1/dht/store/", nullptr);
+        if (!c) return Response::error(400, c.status().message());
+        auto added = store->put_block(*c, as_bytes(r.body));
+        if (!added) return Response::from_status(added.status());
+        return Response::json(*added ? 201 : 200,
+                              {{"cid", cid::to_string(*c)},
+                               {"contacts", closer_contacts(digest_key(*c), Peer{s.id, s.url})}});
+      }));
 
   add("POST", "/v1/dht/store_record", "dht_store_record", false,
       peer_route([this](const Request& r, const Sender& s) {
-    const std::optional<Peer> from = Peer{s.id, s.url};
-    auto rec = record::parse(r.body);
-    if (!rec) return Response::error(400, rec.status().message());
-    auto added = store->put_record(*rec);
-    if (!added) return Response::from_status(added.status());
-    const Key key = record::record_key(rec->signer, rec->name);
-    return Response::json(*added ? 201 : 200,
-                          {{"key", hex_id(key)}, {"contacts", closer_contacts(key, from)}});
-  }));
+        const std::optional<Peer> from = Peer{s.id, s.url};
+        auto rec = record::parse(r.body);
+        if (!rec) return Response::error(400, rec.status().message());
+        auto added = store->put_record(*rec);
+        if (!added) return Response::from_status(added.status());
+        const Key key = record::record_key(rec->signer, rec->name);
+        return Response::json(*added ? 201 : 200,
+                              {{"key", hex_id(key)}, {"contacts", closer_contacts(key, from)}});
+      }));
 
   add_dht_routes(add);
   add_object_routes(add);

@@ -59,9 +59,9 @@ const std::string* header(const net::Request& r, const char* name) {
 
 const std::string* header(const net::Response& r, std::string_view name) {
   for (const auto& [n, v] : r.headers) {
-    if (n.size() == name.size() &&
-        std::equal(n.begin(), n.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+          return std::tolower(a) == std::tolower(b);
+        })) {
       return &v;
     }
   }
@@ -85,8 +85,7 @@ std::uint64_t unix_ms() {
                                         .count());
 }
 
-Result<PeerAuth> PeerAuth::create(const std::uint8_t* ed25519_secret,
-                                  const PeerKey& genesis_hash) {
+Result<PeerAuth> PeerAuth::create(const std::uint8_t* ed25519_secret, const PeerKey& genesis_hash) {
   auto secret = SecretBytes::allocate(crypto_sign_SECRETKEYBYTES);
   CPC_RETURN_IF_ERROR(secret);
   std::memcpy(secret->data(), ed25519_secret, crypto_sign_SECRETKEYBYTES);
@@ -153,8 +152,8 @@ Nonce PeerAuth::sign_request(net::ClientRequest& q, const PeerKey& receiver,
 }
 
 bool PeerAuth::claims_signed(const net::Request& r) {
-  for (const char* h : {"x-cpc-node", "x-cpc-url", "x-cpc-time", "x-cpc-nonce", "x-cpc-genesis",
-                        "x-cpc-sig"}) {
+  for (const char* h :
+       {"x-cpc-node", "x-cpc-url", "x-cpc-time", "x-cpc-nonce", "x-cpc-genesis", "x-cpc-sig"}) {
     if (header(r, h) != nullptr) return true;
   }
   return false;
@@ -175,8 +174,9 @@ PeerAuth::Checked PeerAuth::check_request(const net::Request& r, std::uint64_t n
   const std::string* genesis_hex = header(r, "x-cpc-genesis");
   const std::string* sig_hex = header(r, "x-cpc-sig");
   if (!node || !url || !time || !nonce_hex || !genesis_hex || !sig_hex) {
-    return refuse("a signed node request is needed (X-Cpc-Node, -Url, -Time, -Nonce, -Genesis, "
-                  "-Sig; docs/peer-auth.md)");
+    return refuse(
+        "a signed node request is needed (X-Cpc-Node, -Url, -Time, -Nonce, -Genesis, "
+        "-Sig; docs/peer-auth.md)");
   }
   Sender s;
   PeerKey genesis{};

@@ -27,9 +27,9 @@ namespace cpc::node {
 using PeerKey = std::array<std::uint8_t, 32>;  // an Ed25519 public key, or a node id
 using Nonce = std::array<std::uint8_t, 16>;
 
-inline constexpr std::uint64_t kMaxClockSkewMs = 30'000;   // step 2
-inline constexpr std::uint64_t kReplayWindowMs = 60'000;   // step 4
-inline constexpr std::size_t kMaxReplayEntries = 65'536;   // step 4
+inline constexpr std::uint64_t kMaxClockSkewMs = 30'000;  // step 2
+inline constexpr std::uint64_t kReplayWindowMs = 60'000;  // step 4
+inline constexpr std::size_t kMaxReplayEntries = 65'536;  // step 4
 
 // Who sent a request that passed every check.
 struct Sender {
@@ -109,7 +109,7 @@ class PeerAuth {
     std::uint64_t at_ms;
   };
   std::mutex replay_mu_;
-  std::deque<Seen> replay_order_;                // oldest first
+  std::deque<Seen> replay_order_;                  // oldest first
   std::set<std::array<std::uint8_t, 48>> replay_;  // what replay_order_ holds
 };
 
