@@ -96,8 +96,10 @@ TEST_CASE("the cheap checks refuse before any signature work", "[node][peer_auth
     r.headers["x-cpc-node"] = up;
     CHECK(refusal(b, r, now).find("malformed") != std::string::npos);
   }
-  SECTION("a URL that is not http://") {
+  SECTION("a URL that is not http://HOST:PORT") {
     r.headers["x-cpc-url"] = "file:///etc/passwd";
+    CHECK(refusal(b, r, now).find("X-Cpc-Url") != std::string::npos);
+    r.headers["x-cpc-url"] = "http://10.0.0.1:80/admin/reset?x=";
     CHECK(refusal(b, r, now).find("X-Cpc-Url") != std::string::npos);
   }
   SECTION("a query string") {
@@ -119,6 +121,11 @@ TEST_CASE("the cheap checks refuse before any signature work", "[node][peer_auth
     CHECK(c.refusal.their_genesis == cpc::hex::encode(other.genesis()));
     CHECK(c.refusal.message.find(cpc::hex::encode(b.genesis())) != std::string::npos);
     CHECK(b.foreign_genesis() == 1);
+    // A forged claim of another genesis is a bad signature, not counted as a foreign node.
+    auto forged = as_received(q2);
+    forged.body = "x";
+    CHECK(refusal(b, forged, now) == "peer authentication: bad signature");
+    CHECK(b.foreign_genesis() == 1);
   }
   SECTION("a forged request takes no nonce slot of the key it names") {
     auto forged = r;
@@ -126,6 +133,22 @@ TEST_CASE("the cheap checks refuse before any signature work", "[node][peer_auth
     CHECK(refusal(b, forged, now) == "peer authentication: bad signature");
     CHECK(b.check_request(r, now).sender);  // the genuine one, same nonce, still passes
   }
+}
+
+TEST_CASE("a node URL is http://HOST:PORT and nothing more", "[node][peer_auth]") {
+  using cpc::node::is_node_url;
+  CHECK(is_node_url("http://127.0.0.1:7400"));
+  CHECK(is_node_url("http://node-3.example.org:80"));
+  CHECK(is_node_url("http://[::1]:7400"));
+  CHECK(!is_node_url("http://127.0.0.1"));             // no port
+  CHECK(!is_node_url("http://127.0.0.1:0"));           // port 0
+  CHECK(!is_node_url("http://127.0.0.1:65536"));       // out of range
+  CHECK(!is_node_url("https://127.0.0.1:7400"));       // another scheme
+  CHECK(!is_node_url("http://127.0.0.1:7400/admin"));  // a path: the challenge would go there
+  CHECK(!is_node_url("http://internal/x?y=:7400"));    // a query
+  CHECK(!is_node_url("http://user@127.0.0.1:7400"));   // user info
+  CHECK(!is_node_url("http://127.0.0.1:7400 "));       // trailing bytes
+  CHECK(!is_node_url("http://" + std::string(250, 'a') + ":7400"));  // over 256 bytes
 }
 
 TEST_CASE("the signed string has the layout docs/peer-auth.md gives", "[node][peer_auth]") {

@@ -24,7 +24,7 @@ Result<Contact> parse_contact(const json::Value& v) {
   auto id = parse_id(v["id"]);
   CPC_RETURN_IF_ERROR(id);
   const std::string& url = v["url"].get_ref<const std::string&>();
-  if (url.rfind("http://", 0) != 0 || url.size() > 256) {
+  if (!node::is_node_url(url)) {
     return Status::bad_input("contact url must be http://HOST:PORT");
   }
   return Contact{*id, url};

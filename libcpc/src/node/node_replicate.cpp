@@ -99,7 +99,7 @@ std::vector<dht::Contact> NodeImpl::saved_peers() const {
       continue;
     auto pid = dht::parse_id(p["id"]);
     const std::string u = p["url"].get<std::string>();
-    if (!pid || u.rfind("http://", 0) != 0 || *pid == id) continue;
+    if (!pid || !is_node_url(u) || *pid == id) continue;
     out.push_back({*pid, u});
   }
   return out;

@@ -79,6 +79,39 @@ std::string_view url_path(std::string_view url) {
 
 }  // namespace
 
+bool is_node_url(std::string_view url) {
+  constexpr std::string_view kScheme = "http://";
+  if (url.size() > kMaxUrl || url.substr(0, kScheme.size()) != kScheme) return false;
+  std::string_view rest = url.substr(kScheme.size());
+  std::size_t host_end = 0;
+  if (!rest.empty() && rest.front() == '[') {
+    host_end = rest.find(']');
+    if (host_end == std::string_view::npos || host_end < 2) return false;
+    if (rest.substr(1, host_end - 1).find_first_not_of("0123456789abcdefABCDEF:.") !=
+        std::string_view::npos) {
+      return false;
+    }
+    ++host_end;
+  } else {
+    host_end = rest.find(':');
+    if (host_end == std::string_view::npos || host_end == 0) return false;
+    const std::string_view host = rest.substr(0, host_end);
+    if (host.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+        std::string_view::npos) {
+      return false;
+    }
+  }
+  if (host_end >= rest.size() || rest[host_end] != ':') return false;
+  const std::string_view port = rest.substr(host_end + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  const unsigned long p = std::stoul(std::string(port));
+  return p >= 1 && p <= 65535;
+}
+
 std::uint64_t unix_ms() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
@@ -185,10 +218,7 @@ PeerAuth::Checked PeerAuth::check_request(const net::Request& r, std::uint64_t n
       !lower_hex(*genesis_hex, genesis) || !lower_hex(*sig_hex, sig)) {
     return refuse("malformed X-Cpc-Node, -Nonce, -Genesis or -Sig");
   }
-  if (url->size() > kMaxUrl || url->rfind("http://", 0) != 0 ||
-      url->find_first_of(" \t\r\n") != std::string::npos) {
-    return refuse("X-Cpc-Url must be http://HOST:PORT");
-  }
+  if (!is_node_url(*url)) return refuse("X-Cpc-Url must be http://HOST:PORT");
   if (time->empty() || time->size() > 19 ||
       time->find_first_not_of("0123456789") != std::string::npos) {
     return refuse("malformed X-Cpc-Time");
@@ -201,8 +231,16 @@ PeerAuth::Checked PeerAuth::check_request(const net::Request& r, std::uint64_t n
     return refuse("X-Cpc-Time is " + std::to_string(skew / 1000) + " s away from ours (at most " +
                   std::to_string(kMaxClockSkewMs / 1000) + " s)");
   }
-  // 3. The network.
+  // 3. The network. The signature is checked over the genesis the request names, so that
+  // only a real node of another network is logged and counted as one (§7); anything else
+  // is a bad signature.
   if (genesis != genesis_) {
+    const std::string m =
+        request_message(genesis, id_, r.method, r.path, s.time_ms, s.nonce, r.body, *url);
+    if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(m.data()),
+                                    m.size(), s.key.data()) != 0) {
+      return refuse("bad signature");
+    }
     foreign_ += 1;
     out.refusal.foreign_genesis = true;
     out.refusal.their_genesis = *genesis_hex;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "cpc/crypto/secure_memory.hpp"
 #include "cpc/net/http.hpp"
@@ -115,5 +116,11 @@ class PeerAuth {
 
 // Unix time in milliseconds.
 std::uint64_t unix_ms();
+
+// A node URL as contacts and signed requests carry it: http://HOST:PORT and nothing more
+// (HOST: letters, digits, '.', '-', or a bracketed IPv6 address; PORT: 1-65535), at most
+// 256 bytes. Anything else — a path, a query, user info — could point a node's challenge
+// or store at another endpoint than a node's, so it is refused.
+bool is_node_url(std::string_view url);
 
 }  // namespace cpc::node
