@@ -240,6 +240,7 @@ void ChainNode::engine_loop() {
       index_tx_blocks(out, tx_heights_, kTxIndexSize);
     }
     handle(out);
+    register_self(now_ms());
   }
 }
 
@@ -416,19 +417,19 @@ void ChainNode::add_routes(const RouteAdder& add) {
   // From a peer: one or more transactions, one per line; each is admitted on its own.
   add("POST", "/v1/chain/tx", "chain_tx", true,
       node_.peer_route([submit](const Request& r, const Sender&) {
-    std::size_t admitted = 0, lines = 0;
-    std::string_view rest = r.body;
-    while (!rest.empty() && lines < 1024) {
-      const std::size_t nl = rest.find('\n');
-      Request one;
-      one.body = std::string(rest.substr(0, nl));
-      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-      if (one.body.empty()) continue;
-      ++lines;
-      if (submit(one, false).status == 202) ++admitted;
-    }
-    return Response::json(202, {{"received", lines}, {"admitted", admitted}});
-  }));
+        std::size_t admitted = 0, lines = 0;
+        std::string_view rest = r.body;
+        while (!rest.empty() && lines < 1024) {
+          const std::size_t nl = rest.find('\n');
+          Request one;
+          one.body = std::string(rest.substr(0, nl));
+          rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+          if (one.body.empty()) continue;
+          ++lines;
+          if (submit(one, false).status == 202) ++admitted;
+        }
+        return Response::json(202, {{"received", lines}, {"admitted", admitted}});
+      }));
 
   add("GET", "/v1/tx/", "tx_get", true, [this](const Request& r) {
     chain::Hash id{};
