@@ -120,8 +120,8 @@ _cpc_node() {
   ((COMP_CWORD == 1)) && words="genesis"
   _cpc_offer "$_cpc_common_flags --data-dir --listen -k --key --bootstrap --replication
               --genesis --genesis-hash --repair-interval --max-body --max-connections
-              --max-connections-per-ip --connection-timeout --empty-block-interval --log-format
-              --config" \
+              --max-connections-per-ip --connection-timeout --empty-block-interval --no-register
+              --log-format --config" \
     "--data-dir -k --key --genesis --config" "--listen --bootstrap --replication --genesis-hash
               --repair-interval --max-body --max-connections --max-connections-per-ip
               --connection-timeout --empty-block-interval" \

@@ -117,6 +117,7 @@ complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l max-connect
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l max-connections-per-ip -x -d 'Open connections per client address'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l connection-timeout -x -d 'Idle time before a connection is closed'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l empty-block-interval -x -d 'At most one empty block this often'
+complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l no-register -d 'Never register this node on chain (never a proxy)'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l genesis -r -F -d 'Genesis file'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l genesis-hash -x -d 'Run only the chain of this genesis hash'
 complete -c cpc-node -n "not __fish_seen_subcommand_from genesis" -l bootstrap -x -d 'Peer URL (repeatable)'

@@ -21,11 +21,14 @@ ex_cleanup() {
 trap ex_cleanup EXIT
 cd "$EX_WORK"
 
-ex_wait_up() {  # URL: waits until the node answers and its chain has a block
-  local i
+# URL: waits until the node answers, its chain has a block and its own node record is on
+# chain (node.register: only registered nodes are offered as proxies, docs/peer-auth.md §6).
+ex_wait_up() {
+  local i id=""
   for i in $(seq 1 300); do
     if [ "$(curl -sf --max-time 2 "$1/v1/chain/status" 2> /dev/null | jq -r .height 2> /dev/null)" -ge 1 ] 2> /dev/null; then
-      return 0
+      [ -n "$id" ] || id=$(curl -sf --max-time 2 "$1/v1/status" | jq -r .id)
+      curl -sf --max-time 2 -o /dev/null "$1/v1/nodes/$id" && return 0
     fi
     if [ -n "$EX_PID" ] && ! kill -0 "$EX_PID" 2> /dev/null; then
       echo "cpc-node exited: $(tail -n 3 node.log)" >&2

@@ -79,6 +79,10 @@ static int run(int argc, char** argv) {
   app.add_option("--empty-block-interval", empty_blocks,
                  "With no transactions, one empty block at most this often (default 60s; 0: "
                  "after every commit)");
+  bool no_register = false;
+  app.add_flag("--no-register", no_register,
+               "Never register this node on chain (node.register): it is then never offered "
+               "as a proxy");
   app.add_option("--max-body", o.max_body,
                  "Largest request body in bytes, 413 beyond (default 2097152)");
   app.add_option("--max-connections", o.max_connections, "Open connections at most (default 1000)");
@@ -115,6 +119,7 @@ static int run(int argc, char** argv) {
   auto beat = cpc::duration::parse(empty_blocks);
   if (!beat) return fail(beat.status().with_context("--empty-block-interval"));
   o.empty_block_interval = *beat;
+  o.register_node = !no_register;
   // The signals are taken by sigwait below; every thread the node starts inherits the mask.
   sigset_t sigs;
   sigemptyset(&sigs);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # An idle chain stays small (docs/consensus.md §6.3.1): a default node makes block 1 and
-# then no block while nothing happens, also across a restart; a registration commits at
+# the block of its own registration (node.register, docs/peer-auth.md §6), then no block
+# while nothing happens, also across a restart (same URL: no new registration); a registration commits at
 # once; with --empty-block-interval 2s the heartbeat's empty blocks come 2 s apart; with 0,
 # empty blocks come as before; a bad duration is a usage error naming the flag.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +19,7 @@ URL="http://127.0.0.1:$port"
 export CPC_NODE=$URL
 start_node n1 "$port"
 wait_height "$URL" 1 120 || fail "no block 1"
+wait_registered "$URL" 60 "$URL" || fail "the node did not register itself on chain"
 sleep 1
 h=$(chain_height "$URL")
 sleep 4
@@ -49,7 +51,8 @@ stop_node "$NODE_PID"
 # --- the heartbeat: an empty block every 2 s ----------------------------------------------
 free_port
 URL2="http://127.0.0.1:$FREE_PORT"
-start_node n2 "$FREE_PORT" --empty-block-interval 2s
+# (--no-register: the heartbeat blocks must be empty, and no registration comes in between.)
+start_node n2 "$FREE_PORT" --empty-block-interval 2s --no-register
 wait_height "$URL2" 4 60 || fail "heartbeat: no block 4 within 60 s"
 for b in 2 3 4; do
   gap=$(($(block_time "$URL2" "$b") - $(block_time "$URL2" $((b - 1)))))

@@ -14,6 +14,12 @@ for i in $(seq 1 300); do
   [ "$(curl -sf "$CPC_NODE/v1/chain/status" | jq -r .height)" -ge 1 ] 2> /dev/null && break
   sleep 0.1
 done
+# The node is offered as a proxy once its own registration (node.register) has committed.
+id=$(curl -sf "$CPC_NODE/v1/status" | jq -r .id)
+for i in $(seq 1 300); do
+  curl -sf -o /dev/null "$CPC_NODE/v1/nodes/$id" && break
+  sleep 0.1
+done
 bash "$EX/ev-battery.sh" 300 > ev.out 2> ev.err || fail "ev-battery.sh: $(tail -3 ev.err)"
 grep -q "maintenance: the same 300 verified readings as the owner" ev.out || fail "ev: grantee did not read: $(tail -5 ev.out)"
 grep -q '"verdict":"replace cell 42 at next service"' ev.out || fail "ev: no verdict: $(tail -5 ev.out)"

@@ -42,6 +42,8 @@ for i in 1 2 3 4; do start "$i"; done
 for i in 1 2 3 4; do
   wait_height "${URL[i]}" 1 180 || fail "node $i: no block 1 within 180 s (height $(chain_height "${URL[i]}"))"
 done
+# Proxies are chosen among registered nodes: each registers itself once it has joined.
+wait_registered "${URL[1]}" 120 "${URL[@]}" || fail "not every node registered on chain within 120 s"
 
 # expect_denied NAME CMD…: CMD exits 1, says "access denied", writes nothing (-o NAME.out
 # must not exist and its stdout, NAME.stdout, is empty).

@@ -35,6 +35,8 @@ done
 for i in 1 2 3 4; do
   wait_height "${URL[i]}" 1 180 || fail "validator $i: no block 1 within 180 s"
 done
+# Proxies are chosen among registered nodes: each registers itself once it has joined.
+wait_registered "${URL[2]}" 120 "${URL[@]}" || fail "not every node registered on chain within 120 s"
 
 # --- encrypted sums: 8 sensors, each through another node ----------------------------
 CIDS=()

@@ -42,3 +42,21 @@ wait_tx() {
   done
   return 1
 }
+
+# wait_registered URL SECONDS NODE_URL…: waits until the node at URL holds, on its committed
+# chain, the node record (node.register, docs/peer-auth.md §6) of each NODE_URL's node — a
+# node is offered as a proxy only from then on; 1 on timeout.
+wait_registered() {
+  local url=$1 deadline=$((SECONDS + $2)) node id
+  shift 2
+  for node in "$@"; do
+    id=""
+    while [ "$SECONDS" -lt "$deadline" ]; do
+      [ -n "$id" ] || id=$(curl -sf --max-time 5 "$node/v1/status" 2> /dev/null | jq -r .id 2> /dev/null) || id=""
+      [ -n "$id" ] && curl -sf --max-time 5 -o /dev/null "$url/v1/nodes/$id" 2> /dev/null && break
+      sleep 0.2
+    done
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+  done
+  return 0
+}

@@ -3,8 +3,9 @@
 // and an attacker X — a small HTTP server with a key of its own — that tries to take B's
 // place in A's routing table, to be counted as a replica, to forge the sender headers of a
 // store, to replay a signed request, to join under a URL that is not its own, and to pass
-// an encryption key off as a proxy's. Each is refused, and A's routing table, replica
-// counts and proxy list stay what they were.
+// an encryption key off as a proxy's, and to be offered as a proxy without a node record on
+// chain or under another encryption key than its record's (docs/peer-auth.md §6). Each is
+// refused, and A's routing table, replica counts and proxy list stay what they were.
 #include <unistd.h>
 
 #include <atomic>
@@ -15,9 +16,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cpc/chain/tx.hpp"
+#include "cpc/client/chain_client.hpp"
+#include "cpc/client/share_client.hpp"
 #include "cpc/codec/cid.hpp"
 #include "cpc/codec/hex.hpp"
 #include "cpc/crypto/keys.hpp"
+#include "cpc/dht/dht.hpp"
 #include "cpc/io/log.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/http_server.hpp"
@@ -93,6 +98,17 @@ struct Network {
     // B admits A once A has answered B's challenge.
     REQUIRE(eventually([&] { return peers_of(b->url()).count(a_id) == 1; }));
   }
+  // Both nodes' own registrations committed, as A sees them (docs/peer-auth.md §6).
+  bool registered(const std::string& id) const {
+    return eventually([&] {
+      auto r = cpc::net::HttpClient().get(a->url() + "/v1/nodes/" + id);
+      return r && r->status == 200;
+    });
+  }
+  void wait_registered() const {
+    REQUIRE(registered(a_id));
+    REQUIRE(registered(b_id));
+  }
 };
 
 // The attacker: answers every RPC (200) and store (201), signed with its own key, and counts
@@ -100,10 +116,21 @@ struct Network {
 struct Attacker {
   cpc::node::PeerAuth key;
   cpc::net::HttpServer server;
-  std::atomic<int> requests{0}, stores{0};
+  std::atomic<int> requests{0}, stores{0}, key_requests{0};
   std::string url;
-  std::string key_record;  // what it answers to GET /v1/node/key
-  explicit Attacker(const cpc::node::PeerKey& genesis) : key(cpc::test::make_peer(genesis)) {
+  std::string key_record;        // what it answers to GET /v1/node/key
+  bool sign_key_answer = false;  // signed with its node key, as a real node answers a node
+  explicit Attacker(const cpc::node::PeerKey& genesis) : Attacker(cpc::test::make_peer(genesis)) {}
+  // With a cpc key of its own: it proves that key (a Sybil), and can register it on chain.
+  Attacker(const cpc::node::PeerKey& genesis, const cpc::keys::SecretKey& sk)
+      : Attacker(auth_of(genesis, sk)) {}
+  static cpc::node::PeerAuth auth_of(const cpc::node::PeerKey& genesis,
+                                     const cpc::keys::SecretKey& sk) {
+    auto a = cpc::node::PeerAuth::create(sk.ed25519_secret(), genesis);
+    REQUIRE(a);
+    return std::move(*a);
+  }
+  explicit Attacker(cpc::node::PeerAuth k) : key(std::move(k)) {
     server.route("POST", "/v1/", [this](const cpc::net::Request& r) {
       ++requests;
       if (r.path.rfind("/v1/dht/store", 0) == 0) ++stores;
@@ -114,8 +141,10 @@ struct Attacker {
       const int status = r.path.rfind("/v1/dht/store", 0) == 0 ? 201 : 200;
       return cpc::test::signed_answer(key, r, cpc::net::Response::json(status, j));
     });
-    server.route("GET", "/v1/node/key", [this](const cpc::net::Request&) {
-      return cpc::net::Response{200, "application/json", key_record, {}};
+    server.route("GET", "/v1/node/key", [this](const cpc::net::Request& r) {
+      ++key_requests;
+      cpc::net::Response resp{200, "application/json", key_record, {}};
+      return sign_key_answer ? cpc::test::signed_answer(key, r, resp) : resp;
     });
     REQUIRE(server.start("127.0.0.1:0"));
     url = "http://127.0.0.1:" + std::to_string(server.port());
@@ -134,6 +163,18 @@ int post_status(const cpc::net::ClientRequest& q) {
   auto r = cpc::net::HttpClient().perform(q);
   REQUIRE(r);
   return r->status;
+}
+
+// X (signed with sk) registers itself on chain through `node`: node.register with `encrypt`.
+void register_node(const std::string& node, const cpc::keys::SecretKey& sk, const std::string& url,
+                   const cpc::keys::PublicKey& encrypt) {
+  cpc::chain::Tx tx;
+  tx.op = cpc::chain::Op::kNodeRegister;
+  tx.url = url;
+  tx.encrypt = encrypt.encrypt.bytes();
+  auto done = cpc::client::sign_submit_wait(node, sk, tx, std::chrono::seconds(60));
+  INFO(done.status().message());
+  REQUIRE(done);
 }
 
 void set_header(cpc::net::ClientRequest& q, const std::string& name, const std::string& value) {
@@ -269,12 +310,86 @@ TEST_CASE("a proxy is offered only with a key its node key vouched for",
   CHECK(post_status(q) == 200);
   REQUIRE(
       eventually([&] { return peers_of(net.a->url()).count(cpc::hex::encode(x.key.id())) == 1; }));
+  net.wait_registered();
   auto r = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
   REQUIRE(r);
   CHECK(r->status == 503);
   CHECK(r->body.find("only 2 of 3") != std::string::npos);
   auto two = get_json(net.a->url() + "/v1/proxies?n=2");
   CHECK(two.dump().find(cpc::hex::encode(x.key.id())) == std::string::npos);
+}
+
+TEST_CASE("a Sybil that proved its key but has no node record is not offered as a proxy",
+          "[node][peer_auth][attack]") {
+  Network net;
+  net.wait_registered();
+  // X holds a real cpc key, proves it (admitted) and answers its key signed, as an honest
+  // node would: everything but a record on chain.
+  auto sk = cpc::keys::SecretKey::generate();
+  REQUIRE(sk);
+  Attacker x(net.genesis, *sk);
+  const std::string x_id = cpc::hex::encode(x.key.id());
+  REQUIRE(x_id == cpc::hex::encode(cpc::dht::node_id(sk->public_key().sign)));
+  x.key_record = cpc::keys::public_key_record(sk->public_key());
+  x.sign_key_answer = true;
+  auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
+  CHECK(post_status(q) == 200);
+  REQUIRE(eventually([&] { return peers_of(net.a->url()).count(x_id) == 1; }));
+  auto r = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK(r->body.find("only 2 of 3 proxies registered and reachable") != std::string::npos);
+  CHECK(x.key_requests >= 1);  // it was asked, and answered well: the record is what lacked
+  const auto two = get_json(net.a->url() + "/v1/proxies?n=2");
+  CHECK(two.dump().find(x_id) == std::string::npos);
+  CHECK(two.dump().find(net.a_id) != std::string::npos);
+  CHECK(two.dump().find(net.b_id) != std::string::npos);
+
+  // What the threat model says a Sybil can do (docs/peer-auth.md §2): registering is free,
+  // and a registered key that answers well is offered.
+  register_node(net.a->url(), *sk, x.url, sk->public_key());
+  REQUIRE(eventually([&] {
+    auto three = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
+    return three && three->status == 200 && three->body.find(x_id) != std::string::npos;
+  }));
+}
+
+TEST_CASE("a proxy serving another encryption key than its node record's is not offered",
+          "[node][peer_auth][attack]") {
+  Network net;
+  net.wait_registered();
+  auto sk = cpc::keys::SecretKey::generate();
+  auto other = cpc::keys::SecretKey::generate();
+  REQUIRE(sk);
+  REQUIRE(other);
+  Attacker x(net.genesis, *sk);
+  const std::string x_id = cpc::hex::encode(x.key.id());
+  // Registered with its own encryption key, X serves another one, signed by its node key:
+  // as a node that swapped its key after registering would.
+  register_node(net.a->url(), *sk, x.url, sk->public_key());
+  REQUIRE(net.registered(x_id));
+  const cpc::keys::PublicKey served{sk->public_key().sign, other->public_key().encrypt};
+  x.key_record = cpc::keys::public_key_record(served);
+  x.sign_key_answer = true;
+  auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
+  CHECK(post_status(q) == 200);
+  REQUIRE(eventually([&] { return peers_of(net.a->url()).count(x_id) == 1; }));
+  auto r = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK(r->body.find("only 2 of 3") != std::string::npos);
+  CHECK(x.key_requests >= 1);
+  CHECK(get_json(net.a->url() + "/v1/proxies?n=2").dump().find(x_id) == std::string::npos);
+  // A node that offered X anyway (or a rewritten answer) meets the client's check, which
+  // names X: its record's key is not the one offered.
+  std::vector<cpc::share::ProxyEntry> offered{
+      {hex32(x_id), x.url, served},
+  };
+  cpc::Status s = cpc::client::check_proxy_records(net.a->url(), offered);
+  CHECK(s.code() == cpc::Code::kRefused);
+  CHECK(s.message().find("proxy " + x_id.substr(0, 16)) != std::string::npos);
+  CHECK(s.message().find("encryption key is not the one its node record names") !=
+        std::string::npos);
 }
 
 TEST_CASE("a node of another network is refused, logged once and counted",

@@ -2,12 +2,15 @@
 // Sharing through a real node in process (docs/sharing.md, docs/node-api.md §11): a
 // single-validator node stores and registers a sealed object; its key, proxies and grants
 // endpoints; a grant published through it (kfrag sealed to the node, on chain); the
-// grantee reads; a revocation makes the proxy refuse; the counters in /metrics.
+// grantee reads; a revocation makes the proxy refuse; the counters in /metrics. The node
+// is offered as a proxy only once its own node.register has committed (docs/peer-auth.md
+// §6), and the client refuses a proxy whose key its node record does not name.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "cpc/client/chain_client.hpp"
 #include "cpc/client/object_client.hpp"
@@ -31,6 +34,18 @@ struct TempDir {
   }
   ~TempDir() { std::filesystem::remove_all(path); }
 };
+
+// Polls GET url/v1/nodes/id for up to 30 s: the node's record once its registration commits.
+Result<net::Response> wait_registered(const std::string& url, const std::string& id) {
+  net::HttpClient http;
+  Result<net::Response> r = Status::io("never asked");
+  for (int i = 0; i < 300; ++i) {
+    r = http.get(url + "/v1/nodes/" + id);
+    if (r && r->status == 200) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return r;
+}
 
 std::uint64_t now_ms() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -56,13 +71,44 @@ TEST_CASE("node sharing: grant, read, revoke through one node", "[node][share]")
   auto pk = keys::parse_public_key(key->body);
   REQUIRE(pk);
   CHECK(hex::encode(dht::node_id(pk->sign)) == (*n)->id_hex());
+  // It registers itself on chain once it runs: its record names its keys and URL.
+  auto rec = wait_registered(url, (*n)->id_hex());
+  REQUIRE(rec);
+  REQUIRE(rec->status == 200);
+  auto rj = json::parse(rec->body);
+  REQUIRE(rj);
+  CHECK((*rj)["type"] == "cpc/node-record");
+  CHECK((*rj)["sign"] == hex::encode(pk->sign));
+  CHECK((*rj)["encrypt"] == hex::encode(pk->encrypt.bytes()));
+  CHECK((*rj)["url"] == url);
+  CHECK((*rj)["proof"]["tx"]["op"] == "node.register");
+  CHECK(http.get(url + "/v1/nodes/" + std::string(64, '0'))->status == 404);
+  CHECK(http.get(url + "/v1/nodes/XYZ")->status == 400);
   auto one = client::list_proxies(url, 1);
   REQUIRE(one);
   CHECK(one->front().url == url);
+  CHECK(client::check_proxy_records(url, *one));
   auto two = http.get(url + "/v1/proxies?n=2");
   REQUIRE(two);
   CHECK(two->status == 503);
-  CHECK(two->body.find("only 1 of 2 proxies reachable") != std::string::npos);
+  CHECK(two->body.find("only 1 of 2 proxies registered and reachable") != std::string::npos);
+  {
+    // The client's check: a proxy entry whose encryption key is not its record's, and one
+    // with no record at all, are refused by name before anything is sealed.
+    auto other = keys::SecretKey::generate().value();
+    std::vector<share::ProxyEntry> swapped = *one;
+    swapped.front().key.encrypt = other.public_key().encrypt;
+    Status s = client::check_proxy_records(url, swapped);
+    CHECK(s.code() == Code::kRefused);
+    CHECK(s.message().find("proxy " + (*n)->id_hex().substr(0, 16)) != std::string::npos);
+    CHECK(s.message().find("encryption key is not the one its node record names") !=
+          std::string::npos);
+    std::vector<share::ProxyEntry> stranger{
+        {dht::node_id(other.public_key().sign), "http://127.0.0.1:1", other.public_key()}};
+    s = client::check_proxy_records(url, stranger);
+    CHECK(s.code() == Code::kRefused);
+    CHECK(s.message().find("no node record on chain") != std::string::npos);
+  }
   CHECK(http.get(url + "/v1/proxies?n=0")->status == 400);
   CHECK(http.get(url + "/v1/proxies")->status == 400);
 
@@ -142,6 +188,25 @@ TEST_CASE("node sharing: grant, read, revoke through one node", "[node][share]")
   CHECK(metrics->body.find("cpc_reencryptions_total{result=\"served\"} 2") != std::string::npos);
   CHECK(metrics->body.find("cpc_reencryptions_total{result=\"refused\"} 1") != std::string::npos);
   CHECK(metrics->body.find("# TYPE cpc_reencryptions_total counter") != std::string::npos);
+}
+
+TEST_CASE("a node started with --no-register is never offered as a proxy", "[node][share]") {
+  TempDir dir;
+  node::NodeOptions o;
+  o.data_dir = dir.path;
+  o.listen = "127.0.0.1:0";
+  o.register_node = false;
+  auto n = node::Node::start(o);
+  REQUIRE(n);
+  const std::string url = (*n)->url();
+  net::HttpClient http;
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // it would have registered by now
+  CHECK(http.get(url + "/v1/nodes/" + (*n)->id_hex())->status == 404);
+  auto r = http.get(url + "/v1/proxies?n=1");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK(r->body.find("only 0 of 1 proxies registered and reachable") != std::string::npos);
+  CHECK(r->body.find("--no-register") != std::string::npos);
 }
 
 TEST_CASE("durations: s, ms, m, h and d", "[node][share]") {

@@ -120,6 +120,17 @@ Status apply_op(Overlay& ov, const Tx& tx, const Hash& id, Account& sender,
       ov.set_ids(grantee_key(g->grantee), to_grantee);
       break;
     }
+    case Op::kNodeRegister: {
+      // Open to every key (no fee or stake yet, docs/peer-auth.md §2); a later registration
+      // replaces the record. An identical one would only make a block: refused.
+      const Hash node = node_id_of(tx.from);
+      auto old = ov.node(node);
+      if (old && old->url == tx.url && old->encrypt == tx.encrypt) {
+        return refused("node already registered with this URL and key");
+      }
+      ov.put(node_key(node), encode(NodeRecord{tx.from, tx.encrypt, tx.url, ctx.height, id}));
+      break;
+    }
   }
   ov.set_account(tx.from, sender);
   return Status::ok();

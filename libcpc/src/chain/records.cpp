@@ -63,6 +63,9 @@ std::string validator_key(const PubKey& k) {
 std::string evidence_key(const Hash& id) {
   return "x/" + to_hex(id);
 }
+std::string node_key(const Hash& node_id) {
+  return "n/" + to_hex(node_id);
+}
 std::string block_key(std::uint64_t height) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "b/%016llx", static_cast<unsigned long long>(height));
@@ -112,6 +115,15 @@ std::string encode(const Escrow& e) {
 std::string encode(const Reputation& r) {
   json::Value v = {{"score", r.score}, {"priority", r.priority}, {"proposed", r.proposed},
                    {"votes", r.votes}, {"missed", r.missed},     {"slashed", r.slashed}};
+  return json::canonicalize(v);
+}
+
+std::string encode(const NodeRecord& n) {
+  json::Value v = {{"sign", to_hex(n.sign)},
+                   {"encrypt", to_hex(n.encrypt)},
+                   {"url", n.url},
+                   {"height", n.height},
+                   {"tx", to_hex(n.tx)}};
   return json::canonicalize(v);
 }
 
@@ -188,6 +200,19 @@ Reputation decode_reputation(std::string_view s) {
   return r;
 }
 
+NodeRecord decode_node(std::string_view s) {
+  json::Value v = parse_stored(s);
+  Fields f(v, "node");
+  NodeRecord n;
+  n.sign = f.hash("sign");
+  n.encrypt = f.hash("encrypt");
+  n.url = f.str("url", kMaxNodeUrl);
+  n.height = f.u64("height");
+  n.tx = f.hash("tx");
+  check(f, "node");
+  return n;
+}
+
 std::vector<Hash> decode_ids(std::string_view s) {
   json::Value v = parse_stored(s);
   std::vector<Hash> out;
@@ -230,6 +255,12 @@ std::optional<Escrow> Overlay::escrow(const Hash& id) const {
   auto v = get(escrow_key(id));
   if (!v) return std::nullopt;
   return decode_escrow(*v);
+}
+
+std::optional<NodeRecord> Overlay::node(const Hash& id) const {
+  auto v = get(node_key(id));
+  if (!v) return std::nullopt;
+  return decode_node(*v);
 }
 
 std::vector<Hash> Overlay::ids(const std::string& key) const {

@@ -21,6 +21,7 @@ std::string escrow_due_key(std::uint64_t deadline);
 std::string grantee_key(const PubKey& grantee);
 std::string validator_key(const PubKey& k);
 std::string evidence_key(const Hash& id);
+std::string node_key(const Hash& node_id);
 std::string block_key(std::uint64_t height);
 std::string tx_key(const Hash& id);
 inline constexpr std::string_view kGenesisKey = "meta/genesis";
@@ -34,6 +35,7 @@ std::string encode(const DataRecord& d);
 std::string encode(const Grant& g);
 std::string encode(const Escrow& e);
 std::string encode(const Reputation& r);
+std::string encode(const NodeRecord& n);
 std::string encode_ids(const std::vector<Hash>& ids);
 
 Account decode_account(std::string_view s);
@@ -41,6 +43,7 @@ DataRecord decode_data(std::string_view s);
 Grant decode_grant(std::string_view s);
 Escrow decode_escrow(std::string_view s);
 Reputation decode_reputation(std::string_view s);
+NodeRecord decode_node(std::string_view s);
 std::vector<Hash> decode_ids(std::string_view s);
 // Prints "cpc: corrupt chain state (what)" and aborts.
 [[noreturn]] void corrupt(std::string_view what);
@@ -59,6 +62,7 @@ class Overlay {
   std::optional<DataRecord> data(std::string_view cid) const;
   std::optional<Grant> grant(const Hash& id) const;
   std::optional<Escrow> escrow(const Hash& id) const;
+  std::optional<NodeRecord> node(const Hash& id) const;
   std::vector<Hash> ids(const std::string& key) const;
   void set_ids(const std::string& key, const std::vector<Hash>& ids);
 

@@ -3,6 +3,8 @@
 // (state.hpp, consensus.md §3, §5, §6.7).
 #include "cpc/chain/state.hpp"
 
+#include <sodium.h>
+
 #include "apply.hpp"
 #include "cpc/codec/hex.hpp"
 #include "fields.hpp"
@@ -11,6 +13,12 @@
 namespace cpc::chain {
 
 using detail::Overlay;
+
+Hash node_id_of(const PubKey& sign) {
+  Hash id{};
+  crypto_generichash(id.data(), id.size(), sign.data(), sign.size(), nullptr, 0);
+  return id;
+}
 
 ChainState::ChainState(const Genesis& g, StateStore& s)
     : genesis_(g),
@@ -110,6 +118,10 @@ std::vector<std::pair<Hash, Grant>> ChainState::grants_to(const PubKey& grantee)
 
 std::optional<Escrow> ChainState::escrow(const Hash& id) const {
   return Overlay(store_).escrow(id);
+}
+
+std::optional<NodeRecord> ChainState::node(const Hash& id) const {
+  return Overlay(store_).node(id);
 }
 
 bool ChainState::evidence_applied(const Hash& id) const {

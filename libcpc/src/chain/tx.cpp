@@ -21,9 +21,10 @@ struct OpName {
   std::string_view name;
 };
 constexpr OpName kOps[] = {
-    {Op::kTransfer, "transfer"},        {Op::kDataRegister, "data.register"},
-    {Op::kDataOffer, "data.offer"},     {Op::kDataBuy, "data.buy"},
-    {Op::kAccessGrant, "access.grant"}, {Op::kAccessRevoke, "access.revoke"},
+    {Op::kTransfer, "transfer"},          {Op::kDataRegister, "data.register"},
+    {Op::kDataOffer, "data.offer"},       {Op::kDataBuy, "data.buy"},
+    {Op::kAccessGrant, "access.grant"},   {Op::kAccessRevoke, "access.revoke"},
+    {Op::kNodeRegister, "node.register"},
 };
 
 json::Value body_json(const Tx& tx) {
@@ -61,6 +62,10 @@ json::Value body_json(const Tx& tx) {
     }
     case Op::kAccessRevoke:
       b["grant"] = hex_value(tx.grant);
+      break;
+    case Op::kNodeRegister:
+      b["url"] = tx.url;
+      b["encrypt"] = hex_value(tx.encrypt);
       break;
   }
   return b;
@@ -116,6 +121,10 @@ Status read_body(const json::Value& v, Tx& tx) {
     case Op::kAccessRevoke:
       tx.grant = f.hash("grant");
       break;
+    case Op::kNodeRegister:
+      tx.url = f.str("url", kMaxNodeUrl);
+      tx.encrypt = f.hash("encrypt");
+      break;
   }
   return f.finish();
 }
@@ -133,6 +142,22 @@ bool valid_cid(std::string_view cid) {
   if (cid.size() < 9 || cid.size() > 121 || cid[0] != 'b') return false;
   for (char c : cid.substr(1)) {
     if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) return false;
+  }
+  return true;
+}
+
+bool valid_node_url(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+  } else {
+    return false;
+  }
+  if (rest.empty() || url.size() > kMaxNodeUrl) return false;
+  for (char c : rest) {
+    if (c <= ' ' || c > '~' || c == '"' || c == '\\') return false;
   }
   return true;
 }
@@ -172,10 +197,19 @@ Status check_tx_form(const Tx& tx) {
     }
     case Op::kAccessRevoke:
       break;
+    case Op::kNodeRegister:
+      if (!valid_node_url(tx.url))
+        return bad("\"url\" is not http://HOST:PORT (at most 256 bytes)");
+      if (!group::Point::decode(view(tx.encrypt))) {
+        return bad("\"encrypt\" is not a ristretto255 public key");
+      }
+      break;
   }
   // A grant without "cid" covers every CID its owner registered (consensus.md §2).
   const bool cid_optional = tx.op == Op::kAccessGrant && tx.cid.empty();
-  if (tx.op != Op::kTransfer && tx.op != Op::kAccessRevoke && !cid_optional && !valid_cid(tx.cid)) {
+  const bool has_cid =
+      tx.op != Op::kTransfer && tx.op != Op::kAccessRevoke && tx.op != Op::kNodeRegister;
+  if (has_cid && !cid_optional && !valid_cid(tx.cid)) {
     return bad("\"cid\" is not a base32 CIDv1");
   }
   if (tx.nonce > kMaxInt) return bad("nonce out of range");

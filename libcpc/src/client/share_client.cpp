@@ -5,6 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "cpc/chain/verify.hpp"
 #include "cpc/client/chain_client.hpp"
 #include "cpc/client/object_client.hpp"
 #include "cpc/codec/hex.hpp"
@@ -45,6 +46,45 @@ Result<std::vector<share::ProxyEntry>> list_proxies(const std::string& node, uns
                       std::to_string(n));
   }
   return list;
+}
+
+Status check_proxy_records(const std::string& node, const std::vector<share::ProxyEntry>& proxies) {
+  const std::string base = node_base(node);
+  net::HttpClient http;
+  auto g = http.get(base + "/v1/chain/genesis");
+  CPC_RETURN_IF_ERROR(g);
+  if (g->status != 200) return node_refusal(*g, "genesis");
+  auto genesis = chain::parse_genesis(g->body);
+  if (!genesis) return Status::io("node's genesis: " + genesis.status().message());
+  for (const auto& p : proxies) {
+    const std::string name = "proxy " + short_id(p.id) + " (" + p.url + ")";
+    auto refuse = [&](const std::string& why) { return Status::refused(name + ": " + why); };
+    auto r = http.get(base + "/v1/nodes/" + hex::encode(p.id));
+    CPC_RETURN_IF_ERROR(r);
+    if (r->status == 404) return refuse("no node record on chain");
+    if (r->status != 200) return node_refusal(*r, name + ": node record");
+    auto j = json::parse(r->body);
+    if (!j || !j->is_object() || !j->contains("proof")) return refuse("bad node record");
+    auto proof = chain::parse_proof(json::canonicalize((*j)["proof"]));
+    if (!proof) return refuse("bad node record (" + proof.status().message() + ")");
+    const chain::Tx& tx = proof->tx;
+    // The record is the registration itself, signed by the proxy's node key: the answering
+    // node can withhold a newer one, not forge one (docs/peer-auth.md §6).
+    if (tx.op != chain::Op::kNodeRegister) return refuse("its node record is not a node.register");
+    if (tx.from != p.key.sign || chain::node_id_of(tx.from) != p.id) {
+      return refuse("its node record is another key's");
+    }
+    if (!chain::verify_tx_signature(tx)) {
+      return refuse("its registration's signature does not verify");
+    }
+    if (tx.encrypt != p.key.encrypt.bytes()) {
+      return refuse("its encryption key is not the one its node record names");
+    }
+    if (Status s = chain::verify_proof(*proof, *genesis); !s) {
+      return refuse("its registration's inclusion proof does not verify (" + s.message() + ")");
+    }
+  }
+  return Status::ok();
 }
 
 Result<std::uint64_t> expiry_height(const std::string& node, std::chrono::milliseconds duration) {
@@ -95,6 +135,7 @@ Result<GrantResult> publish_grant(const std::string& node, const keys::SecretKey
   }
   auto proxies = list_proxies(node, spec.shares);
   CPC_RETURN_IF_ERROR(proxies);
+  CPC_RETURN_IF_ERROR(check_proxy_records(node, *proxies));
   auto kfrags = pre::generate_kfrags(owner, spec.grantee.encrypt, spec.threshold, spec.shares);
   CPC_RETURN_IF_ERROR(kfrags);
   chain::Tx tx;

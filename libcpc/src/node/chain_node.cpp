@@ -240,6 +240,7 @@ void ChainNode::engine_loop() {
       index_tx_blocks(out, tx_heights_, kTxIndexSize);
     }
     handle(out);
+    register_self(now_ms());
   }
 }
 

@@ -62,8 +62,16 @@ class ChainNode {
   void push(Inbound m);
   void gossip(std::string path, std::string body);
   std::vector<Peer> peers();
-  // share_routes.cpp: GET /v1/node/key, /v1/proxies, /v1/grants, POST /v1/reencrypt.
+  // share_routes.cpp: GET /v1/node/key, /v1/proxies, /v1/nodes/{id}, /v1/grants,
+  // POST /v1/reencrypt.
   void add_share_routes(const RouteAdder& add);
+  // node_register.cpp (docs/peer-auth.md §6 "Registering"): every 5 s, unless --no-register,
+  // submits node.register when the committed record does not hold this node's URL and
+  // encryption key, or relays the pending one again. Engine thread, without mu_.
+  void register_self(std::uint64_t now);
+  // True when the committed record of `id` holds exactly `key` (its signing and
+  // encryption keys). Takes mu_.
+  bool registered_as(const Key& id, const keys::PublicKey& key);
   // The URL of each node id: this node's, the routing table's, else a DHT lookup's; ""
   // when none is found.
   std::vector<std::string> resolve_urls(const std::vector<Key>& ids);
@@ -95,8 +103,12 @@ class ChainNode {
 
   std::unique_ptr<proxy::Proxy> proxy_;  // made in add_share_routes()
 
-  std::vector<chain::Timeout> timeouts_;  // engine thread only
-  std::uint64_t height_began_ms_ = 0;     // engine thread only: for the commit latency
+  std::uint64_t register_due_ms_ = 0;       // engine thread only
+  std::optional<chain::Hash> register_tx_;  // engine thread only: the last one submitted
+  std::string register_record_;             // engine thread only: its record
+  std::string register_error_;              // engine thread only: the last one logged
+  std::vector<chain::Timeout> timeouts_;    // engine thread only
+  std::uint64_t height_began_ms_ = 0;       // engine thread only: for the commit latency
   std::vector<std::thread> threads_;
 };
 

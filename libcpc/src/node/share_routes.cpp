@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "chain_node.hpp"
+#include "cpc/chain/verify.hpp"
 #include "cpc/codec/hex.hpp"
 #include "cpc/wire/share.hpp"
 
@@ -81,9 +82,12 @@ void ChainNode::add_share_routes(const RouteAdder& add) {
       return Response::error(400, "n must be 1 to 32");
     }
     const std::size_t n = std::stoul(n_text);
-    std::vector<share::ProxyEntry> out{{node_.id, node_.url, key_->public_key()}};
+    // Registered nodes only (docs/peer-auth.md §6): this node once its record holds its keys.
+    std::vector<share::ProxyEntry> out;
+    const bool self_registered = registered_as(node_.id, key_->public_key());
+    if (self_registered) out.push_back({node_.id, node_.url, key_->public_key()});
     const std::vector<Peer> peers = node_.all_peers();
-    if (n > 1 && !peers.empty()) {
+    if (out.size() < n && !peers.empty()) {
       std::vector<net::ClientRequest> reqs;
       std::vector<Nonce> nonces;
       for (const auto& p : peers) {
@@ -98,14 +102,51 @@ void ChainNode::add_share_routes(const RouteAdder& add) {
         if (!PeerAuth::check_response(*res[i], nonces[i], peers[i].id)) continue;
         auto key = keys::parse_public_key(res[i]->body);
         if (!key || dht::node_id(key->sign) != peers[i].id) continue;  // not who the table says
+        // On chain with exactly this key: no record (a Sybil that only proved a key), or
+        // another encryption key than the record's, is not offered.
+        if (!registered_as(peers[i].id, *key)) continue;
         out.push_back({peers[i].id, peers[i].url, *key});
       }
     }
     if (out.size() < n) {
-      return Response::error(503, "only " + std::to_string(out.size()) + " of " +
-                                      std::to_string(n) + " proxies reachable");
+      std::string why = "only " + std::to_string(out.size()) + " of " + std::to_string(n) +
+                        " proxies registered and reachable";
+      if (!self_registered) {
+        why += node_.options.register_node
+                   ? "; this node is not registered on chain yet: it registers itself "
+                     "(node.register) once it has joined, unless started with --no-register; "
+                     "wait until GET /v1/nodes/" +
+                         hex_id(node_.id) + " answers"
+                   : "; this node was started with --no-register, so it is never a proxy";
+      }
+      return Response::error(503, why);
     }
     return Response{200, "application/json", share::proxies_record(out), {}};
+  });
+
+  // The committed node record of an id, with the inclusion proof of its registration
+  // (docs/node-api.md §11), for a client to check a proxy's key against.
+  add("GET", "/v1/nodes/", "nodes_get", true, [this](const Request& r) {
+    const std::string text = r.path.substr(std::string("/v1/nodes/").size());
+    chain::Hash id{};
+    if (!hex::decode_into(text, id) || hex::encode(id) != text) {
+      return Response::error(400, "node id must be 64 lowercase hex digits");
+    }
+    std::lock_guard lock(mu_);
+    auto rec = state_->node(id);
+    if (!rec) return Response::error(404, "node not registered");
+    auto proof = chain::prove_tx(*state_, rec->tx);
+    if (!proof) return Response::from_status(proof.status());
+    nlohmann::json j = {{"type", "cpc/node-record"},
+                        {"id", hex::encode(id)},
+                        {"sign", hex::encode(rec->sign)},
+                        {"encrypt", hex::encode(rec->encrypt)},
+                        {"url", rec->url},
+                        {"height", rec->height},
+                        {"tx", chain::to_hex(rec->tx)},
+                        {"proof", nlohmann::json::parse(chain::proof_record(*proof))},
+                        {"genesis", chain::to_hex(state_->genesis_hash())}};
+    return Response::json(200, j);
   });
 
   add("GET", "/v1/grants", "grants", true, [this](const Request& r) {

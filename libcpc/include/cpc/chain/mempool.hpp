@@ -46,6 +46,10 @@ class Mempool {
   // Call after every block the ChainState commits.
   void update();
 
+  // The nonce `sender`'s next transaction must carry: the committed nonce plus its pending
+  // transactions here.
+  std::uint64_t next_nonce(const PubKey& sender) const { return sandbox_.account(sender).nonce; }
+
   std::size_t size() const { return entries_.size(); }
   std::size_t bytes() const { return bytes_; }
   bool contains(const Hash& id) const { return ids_.count(to_hex(id)) != 0; }

@@ -60,6 +60,21 @@ struct Escrow {
   std::uint64_t deadline = 0;
 };
 
+// A node's registration (consensus.md §2 node.register, §5.1 n/<node id>; docs/peer-auth.md
+// §6): its signing key (the transaction's sender), encryption key and URL, as its latest
+// committed registration says.
+struct NodeRecord {
+  PubKey sign{};
+  Hash encrypt{};  // ristretto255 public key
+  std::string url;
+  std::uint64_t height = 0;  // the block of the latest registration
+  Hash tx{};                 // that registration's transaction id
+};
+
+// The node id of a signing key: BLAKE2b-256(key), no tag (docs/node-api.md §1, the DHT's
+// dht::node_id).
+Hash node_id_of(const PubKey& sign);
+
 // Reputation of one validator (consensus.md §6.5).
 struct Reputation {
   std::uint64_t score = 5000;
@@ -141,6 +156,8 @@ class ChainState {
   // the state index gr/<grantee> (consensus.md §5.1).
   std::vector<std::pair<Hash, Grant>> grants_to(const PubKey& grantee) const;
   std::optional<Escrow> escrow(const Hash& id) const;
+  // The registration of the node with this id (node_id_of its signing key), if any.
+  std::optional<NodeRecord> node(const Hash& id) const;
   // Reputation of each validator, in validators() order.
   const std::vector<Reputation>& reputation() const { return reputation_; }
   // The proposer of (height() + 1, round) (consensus.md §6.5).

@@ -21,7 +21,15 @@
 
 namespace cpc::chain {
 
-enum class Op { kTransfer, kDataRegister, kDataOffer, kDataBuy, kAccessGrant, kAccessRevoke };
+enum class Op {
+  kTransfer,
+  kDataRegister,
+  kDataOffer,
+  kDataBuy,
+  kAccessGrant,
+  kAccessRevoke,
+  kNodeRegister
+};
 
 // "transfer", "data.register", …
 std::string_view op_name(Op op);
@@ -30,6 +38,8 @@ inline constexpr std::size_t kMaxTxBytes = 64 << 10;
 inline constexpr std::size_t kMaxMetaBytes = 4 << 10;
 inline constexpr std::size_t kMaxProxies = 32;
 inline constexpr std::size_t kMaxKfragChars = 8192;
+// node.register: the longest URL (docs/peer-auth.md §3 X-Cpc-Url has the same bound).
+inline constexpr std::size_t kMaxNodeUrl = 256;
 
 // A proxy of a grant: its node id and the kfrag encrypted to it (or its hash), opaque here.
 struct GrantProxy {
@@ -60,6 +70,8 @@ struct Tx {
   std::uint64_t expires = 0;                 // access.grant
   std::optional<Hash> owner_key;             // access.grant: owner's ristretto255 key
   Hash grant{};                              // access.revoke
+  std::string url;                           // node.register: http://HOST:PORT
+  Hash encrypt{};                            // node.register: the node's ristretto255 key
   Signature sig{};
 };
 
@@ -86,5 +98,8 @@ Hash tx_id_of_record(std::string_view record);
 
 // True when `cid` is "b" followed by 8-120 characters of [a-z2-7].
 bool valid_cid(std::string_view cid);
+// True when `url` is a node URL node.register accepts (consensus.md §2): "http://" or
+// "https://", then 1-248 printable ASCII characters without spaces, '"' or '\\'.
+bool valid_node_url(std::string_view url);
 
 }  // namespace cpc::chain

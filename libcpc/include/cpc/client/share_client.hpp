@@ -30,6 +30,13 @@ namespace cpc::client {
 // with the node's message when it has fewer than N reachable (503).
 Result<std::vector<share::ProxyEntry>> list_proxies(const std::string& node, unsigned n);
 
+// docs/peer-auth.md §6 "The client's check": for each proxy, GET NODE/v1/nodes/{id} and
+// check that its registration is a node.register signed by the proxy's signing key, naming
+// the proxy's encryption key, and included in a block certified under the node's genesis
+// (GET NODE/v1/chain/genesis). kRefused naming the proxy on any mismatch or a missing
+// record; kIo when the node cannot be reached.
+Status check_proxy_records(const std::string& node, const std::vector<share::ProxyEntry>& proxies);
+
 // The height at which a grant made now for `duration` expires: the head height plus the
 // duration in blocks at the mean interval of the last (up to) 100 blocks, at least 1 block.
 Result<std::uint64_t> expiry_height(const std::string& node, std::chrono::milliseconds duration);
@@ -47,7 +54,8 @@ struct GrantResult {
   std::string id;  // grant id = transaction id
   std::uint64_t height = 0;
 };
-// sharing.md §2 steps 1–4. Errors as above; kBadInput for T > N or a bad CID.
+// sharing.md §2 steps 1–4 (the proxies checked by check_proxy_records before any kfrag is
+// sealed). Errors as above; kBadInput for T > N or a bad CID.
 Result<GrantResult> publish_grant(const std::string& node, const keys::SecretKey& owner,
                                   const GrantSpec& spec);
 // {"type":"cpc/grant","id":…,"tx":…,"height":H}

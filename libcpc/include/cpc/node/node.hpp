@@ -41,6 +41,10 @@ struct NodeOptions {
   // With no transaction to commit, one empty block at most this often; 0: an empty block
   // after every commit wait (docs/consensus.md §6.3.1; cpc-node --empty-block-interval).
   std::chrono::milliseconds empty_block_interval{60000};
+  // Once joined, register this node on chain (node.register: its URL and encryption key)
+  // and again when they change; only registered nodes are offered as proxies
+  // (docs/peer-auth.md §6; cpc-node --no-register sets it false).
+  bool register_node = true;
 };
 
 class NodeImpl;

@@ -130,6 +130,8 @@ function txDetails(tx) {
       return grantDetails(b);
     case "access.revoke":
       return ["grant ", hexCode(b.grant)];
+    case "node.register":
+      return ["node URL " + b.url + " · encryption key ", hexCode(b.encrypt)];
     default:
       return [el("code", {}, JSON.stringify(b).slice(0, 200))];
   }
