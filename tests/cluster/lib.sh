@@ -11,8 +11,15 @@ PIDS=()
 FAILS=0
 
 cleanup() {
-  local rc=$? pid log
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2> /dev/null || true; done
+  local rc=$? pid log live
+  # Only processes that are still our own unreaped children: a PID that was waited for
+  # earlier (a node stopped and restarted) may belong to another process by now — the
+  # randomized fault runs, two clusters side by side, once lost a node of one cluster to
+  # the other's cleanup that way.
+  live=" $(jobs -p | tr '\n' ' ') "
+  for pid in "${PIDS[@]}"; do
+    if [[ $live == *" $pid "* ]]; then kill -9 "$pid" 2> /dev/null || true; fi
+  done
   for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
   # A failed run shows the end of every node's log, so that CI output explains it.
   if [ "$rc" -ne 0 ] || [ "$FAILS" -ne 0 ]; then
