@@ -183,6 +183,15 @@ void set_header(cpc::net::ClientRequest& q, const std::string& name, const std::
   }
 }
 
+// X sends A a signed ping as itself, from its own URL; true once A has admitted it (after
+// X answered A's challenge, docs/peer-auth.md §5).
+bool joins(const Attacker& x, const Network& net) {
+  auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
+  CHECK(post_status(q) == 200);
+  const std::string x_id = cpc::hex::encode(x.key.id());
+  return eventually([&] { return peers_of(net.a->url()).count(x_id) == 1; });
+}
+
 }  // namespace
 
 TEST_CASE("an id/URL hijack is refused and the replica count stays true",
@@ -290,9 +299,7 @@ TEST_CASE("a signed stranger is admitted only after answering at its own URL",
   Network net;
   Attacker x(net.genesis);
   const std::string x_id = cpc::hex::encode(x.key.id());
-  auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
-  CHECK(post_status(q) == 200);
-  CHECK(eventually([&] { return peers_of(net.a->url()).count(x_id) == 1; }));
+  CHECK(joins(x, net));
   CHECK(peers_of(net.a->url()).at(x_id) == x.url);
   CHECK(x.requests >= 1);  // the challenge
 }
@@ -306,10 +313,7 @@ TEST_CASE("a proxy is offered only with a key its node key vouched for",
   auto fake = cpc::keys::SecretKey::generate();
   REQUIRE(fake);
   x.key_record = cpc::keys::public_key_record(fake->public_key());
-  auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
-  CHECK(post_status(q) == 200);
-  REQUIRE(
-      eventually([&] { return peers_of(net.a->url()).count(cpc::hex::encode(x.key.id())) == 1; }));
+  REQUIRE(joins(x, net));
   net.wait_registered();
   auto r = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
   REQUIRE(r);
@@ -332,9 +336,7 @@ TEST_CASE("a Sybil that proved its key but has no node record is not offered as 
   REQUIRE(x_id == cpc::hex::encode(cpc::dht::node_id(sk->public_key().sign)));
   x.key_record = cpc::keys::public_key_record(sk->public_key());
   x.sign_key_answer = true;
-  auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
-  CHECK(post_status(q) == 200);
-  REQUIRE(eventually([&] { return peers_of(net.a->url()).count(x_id) == 1; }));
+  REQUIRE(joins(x, net));
   auto r = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
   REQUIRE(r);
   CHECK(r->status == 503);
@@ -371,9 +373,7 @@ TEST_CASE("a proxy serving another encryption key than its node record's is not 
   const cpc::keys::PublicKey served{sk->public_key().sign, other->public_key().encrypt};
   x.key_record = cpc::keys::public_key_record(served);
   x.sign_key_answer = true;
-  auto q = x.signed_request(net.a->url(), "/v1/dht/ping", "{}", hex32(net.a_id), x.url);
-  CHECK(post_status(q) == 200);
-  REQUIRE(eventually([&] { return peers_of(net.a->url()).count(x_id) == 1; }));
+  REQUIRE(joins(x, net));
   auto r = cpc::net::HttpClient().get(net.a->url() + "/v1/proxies?n=3");
   REQUIRE(r);
   CHECK(r->status == 503);

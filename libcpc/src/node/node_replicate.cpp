@@ -487,23 +487,24 @@ Result<std::optional<record::Record>> NodeImpl::fetch_remote_record(const record
 void NodeImpl::add_dht_routes(const RouteAdder& add) {
   // Bodies are parsed by dht_http.cpp (parse_*_request; malformed: 400). Each is a signed
   // request (peer_route, docs/peer-auth.md): its sender is admitted there, and any "from"
-  // in the body is ignored.
+  // in the body is ignored. Both lookups answer the k contacts closest to the id, never the
+  // sender itself (docs/dht.md §6).
+  auto closest = [this](const dht::NodeId& key, const Sender& s) {
+    return dht::contacts_json(dht_->dht.table().closest(key, dht_->dht.config().k, &s.id));
+  };
   add("POST", "/v1/dht/find_node", "dht_find_node", false,
-      peer_route([this](const net::Request& r, const Sender& s) {
+      peer_route([closest](const net::Request& r, const Sender& s) {
         auto rpc = dht::parse_find_node_request(r.body);
         if (!rpc) return net::Response::error(400, rpc.status().message());
-        auto closest = dht_->dht.table().closest(rpc->id, dht::Config{}.k, &s.id);
-        return net::Response::json(200, {{"contacts", dht::contacts_json(closest)}});
+        return net::Response::json(200, {{"contacts", closest(rpc->id, s)}});
       }));
   add("POST", "/v1/dht/find_value", "dht_find_value", false,
-      peer_route([this](const net::Request& r, const Sender& s) {
+      peer_route([this, closest](const net::Request& r, const Sender& s) {
         auto rpc = dht::parse_find_value_request(r.body);
         if (!rpc) return net::Response::error(400, rpc.status().message());
         auto has = store->has_key(rpc->id);
         if (!has) return net::Response::error(500, has.status().message());
-        auto closest = dht_->dht.table().closest(rpc->id, dht::Config{}.k, &s.id);
-        return net::Response::json(
-            200, {{"has_value", *has}, {"contacts", dht::contacts_json(closest)}});
+        return net::Response::json(200, {{"has_value", *has}, {"contacts", closest(rpc->id, s)}});
       }));
   add("POST", "/v1/dht/ping", "dht_ping", false,
       peer_route([this](const net::Request& r, const Sender&) {

@@ -39,6 +39,14 @@ void put_hash(std::string& out, std::string_view body) {
   put_bytes(out, h.data(), h.size());
 }
 
+// Whether `sig` is `key`'s Ed25519 signature of `message`.
+bool verifies(const std::array<std::uint8_t, crypto_sign_BYTES>& sig, std::string_view message,
+              const PeerKey& key) {
+  return crypto_sign_verify_detached(sig.data(),
+                                     reinterpret_cast<const unsigned char*>(message.data()),
+                                     message.size(), key.data()) == 0;
+}
+
 PeerKey id_of(const PeerKey& key) {
   PeerKey id{};
   crypto_generichash(id.data(), id.size(), key.data(), key.size(), nullptr, 0);
@@ -231,30 +239,26 @@ PeerAuth::Checked PeerAuth::check_request(const net::Request& r, std::uint64_t n
     return refuse("X-Cpc-Time is " + std::to_string(skew / 1000) + " s away from ours (at most " +
                   std::to_string(kMaxClockSkewMs / 1000) + " s)");
   }
-  // 3. The network. The signature is checked over the genesis the request names, so that
-  // only a real node of another network is logged and counted as one (§7); anything else
-  // is a bad signature.
-  if (genesis != genesis_) {
-    const std::string m =
-        request_message(genesis, id_, r.method, r.path, s.time_ms, s.nonce, r.body, *url);
-    if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(m.data()),
-                                    m.size(), s.key.data()) != 0) {
-      return refuse("bad signature");
-    }
+  // 3. The network. A request naming another genesis is checked over the genesis it
+  // names, so that only a real node of another network is logged and counted as one (§7);
+  // anything else is a bad signature.
+  const bool foreign = genesis != genesis_;
+  // 4. Once only: looked up here, recorded only after the signature holds, so a forged
+  // request takes no slot of the key it names.
+  if (!foreign && seen_nonce(s.key, s.nonce, now_ms, false)) {
+    return refuse("replayed request (nonce seen)");
+  }
+  // 5. The signature. It covers this node's id: a request signed for another node fails.
+  if (!verifies(sig,
+                request_message(genesis, id_, r.method, r.path, s.time_ms, s.nonce, r.body, *url),
+                s.key)) {
+    return refuse("bad signature");
+  }
+  if (foreign) {
     foreign_ += 1;
     out.refusal.foreign_genesis = true;
     out.refusal.their_genesis = *genesis_hex;
     return refuse("genesis " + *genesis_hex + " is not ours, " + hex::encode(genesis_));
-  }
-  // 4. Once only: looked up here, recorded only after the signature holds, so a forged
-  // request takes no slot of the key it names.
-  if (seen_nonce(s.key, s.nonce, now_ms, false)) return refuse("replayed request (nonce seen)");
-  // 5. The signature. It covers this node's id: a request signed for another node fails.
-  const std::string m =
-      request_message(genesis_, id_, r.method, r.path, s.time_ms, s.nonce, r.body, *url);
-  if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(m.data()),
-                                  m.size(), s.key.data()) != 0) {
-    return refuse("bad signature");
   }
   if (seen_nonce(s.key, s.nonce, now_ms, true)) {
     return refuse("replayed request, or more than 65536 signed requests in the last 60 s");
@@ -305,9 +309,7 @@ Status PeerAuth::check_response(const net::Response& resp, const Nonce& nonce,
     return Status::io("answer has a malformed signature");
   }
   if (id_of(key) != expected_id) return Status::io("answer is signed by another node");
-  const std::string m = response_message(nonce, resp.status, resp.body);
-  if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(m.data()),
-                                  m.size(), key.data()) != 0) {
+  if (!verifies(sig, response_message(nonce, resp.status, resp.body), key)) {
     return Status::io("answer has a bad signature");
   }
   return Status::ok();
